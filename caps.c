@@ -1,0 +1,216 @@
+/* caps.c - capability names and applying the five OCI capability sets in the container
+ * process just before execve (no malloc, no stdio: it runs between fork and exec). */
+#include <errno.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+
+#ifndef PR_SET_KEEPCAPS
+#define PR_SET_KEEPCAPS 8
+#endif
+#ifndef PR_CAPBSET_READ
+#define PR_CAPBSET_READ 23
+#define PR_CAPBSET_DROP 24
+#endif
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT		 47
+#define PR_CAP_AMBIENT_RAISE	 2
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+#define CAP_VERSION_3 0x20080522 /* _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set */
+
+/* linux/capability.h numbering. */
+static const char *const cap_names[] = {
+	[0] = "CAP_CHOWN",
+	[1] = "CAP_DAC_OVERRIDE",
+	[2] = "CAP_DAC_READ_SEARCH",
+	[3] = "CAP_FOWNER",
+	[4] = "CAP_FSETID",
+	[5] = "CAP_KILL",
+	[6] = "CAP_SETGID",
+	[7] = "CAP_SETUID",
+	[8] = "CAP_SETPCAP",
+	[9] = "CAP_LINUX_IMMUTABLE",
+	[10] = "CAP_NET_BIND_SERVICE",
+	[11] = "CAP_NET_BROADCAST",
+	[12] = "CAP_NET_ADMIN",
+	[13] = "CAP_NET_RAW",
+	[14] = "CAP_IPC_LOCK",
+	[15] = "CAP_IPC_OWNER",
+	[16] = "CAP_SYS_MODULE",
+	[17] = "CAP_SYS_RAWIO",
+	[18] = "CAP_SYS_CHROOT",
+	[19] = "CAP_SYS_PTRACE",
+	[20] = "CAP_SYS_PACCT",
+	[21] = "CAP_SYS_ADMIN",
+	[22] = "CAP_SYS_BOOT",
+	[23] = "CAP_SYS_NICE",
+	[24] = "CAP_SYS_RESOURCE",
+	[25] = "CAP_SYS_TIME",
+	[26] = "CAP_SYS_TTY_CONFIG",
+	[27] = "CAP_MKNOD",
+	[28] = "CAP_LEASE",
+	[29] = "CAP_AUDIT_WRITE",
+	[30] = "CAP_AUDIT_CONTROL",
+	[31] = "CAP_SETFCAP",
+	[32] = "CAP_MAC_OVERRIDE",
+	[33] = "CAP_MAC_ADMIN",
+	[34] = "CAP_SYSLOG",
+	[35] = "CAP_WAKE_ALARM",
+	[36] = "CAP_BLOCK_SUSPEND",
+	[37] = "CAP_AUDIT_READ",
+	[38] = "CAP_PERFMON",
+	[39] = "CAP_BPF",
+	[40] = "CAP_CHECKPOINT_RESTORE",
+};
+
+#define NCAPS ((int)(sizeof(cap_names) / sizeof(cap_names[0])))
+
+int caps_count(void)
+{
+	return NCAPS;
+}
+
+const char *caps_name(int cap)
+{
+	return cap >= 0 && cap < NCAPS ? cap_names[cap] : NULL;
+}
+
+/* Exact names only, as runc: "CAP_SYS_ADMIN", not "sys_admin". */
+int caps_by_name(const char *name)
+{
+	for (int i = 0; i < NCAPS; i++)
+		if (!strcmp(cap_names[i], name))
+			return i;
+	return -1;
+}
+
+int caps_keep(struct rt_err *err)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return rt_sysfail(err, "keep capabilities across setuid (PR_SET_KEEPCAPS)");
+	return 0;
+}
+
+static int cap_fail(struct rt_err *err, const char *what, int cap, const char *where)
+{
+	const char *name = caps_name(cap);
+
+	if (name)
+		return rt_sysfail(err, "%s capability %s%s", what, name, where);
+	return rt_sysfail(err, "%s capability %d%s", what, cap, where);
+}
+
+/* Must run before capset: dropping needs CAP_SETPCAP in the effective set. The kernel's
+ * last capability is where PR_CAPBSET_READ starts failing with EINVAL, which also works
+ * when /proc is not mounted; *known collects the caps the kernel has. */
+static int drop_bounding(uint64_t keep, uint64_t *known, struct rt_err *err)
+{
+	*known = 0;
+	for (int cap = 0; cap < 64; cap++) {
+		int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+		if (in < 0 && errno == EINVAL)
+			break;
+		if (in < 0)
+			return cap_fail(err, "read", cap, " from the bounding set");
+		*known |= 1ull << cap;
+		if (in && !(keep & 1ull << cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			return cap_fail(err, "drop", cap, " from the bounding set");
+	}
+	return 0;
+}
+
+struct cap_header {
+	uint32_t version;
+	int pid;
+};
+
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+/* Capabilities the running kernel lacks are left out: capset would refuse them with EPERM
+ * (runc ignores them the same way). */
+static int set_caps(const struct spec_process *p, uint64_t known, struct rt_err *err)
+{
+	struct cap_header h = { CAP_VERSION_3, 0 };
+	struct cap_data d[2];
+	uint64_t eff = p->caps[CAPSET_EFFECTIVE] & known;
+	uint64_t prm = p->caps[CAPSET_PERMITTED] & known;
+	uint64_t inh = p->caps[CAPSET_INHERITABLE] & known;
+
+	for (int i = 0; i < 2; i++) {
+		d[i].effective = (uint32_t)(eff >> 32 * i);
+		d[i].permitted = (uint32_t)(prm >> 32 * i);
+		d[i].inheritable = (uint32_t)(inh >> 32 * i);
+	}
+	if (syscall(SYS_capset, &h, d) == 0)
+		return 0;
+	rt_sysfail(err, "capset");
+	if (eff & ~prm)
+		return rt_hint(err, "effective capabilities must also be permitted");
+	return -err->code;
+}
+
+/* Ambient caps survive execve of a non-setuid binary by a non-root user; the kernel only
+ * raises those that are both permitted and inheritable. */
+static int raise_ambient(uint64_t amb, struct rt_err *err)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
+		if (!amb && errno == EINVAL)
+			return 0; /* kernel older than 4.3: nothing to clear */
+		return rt_sysfail(err, "clear ambient capabilities");
+	}
+	for (int cap = 0; cap < 64; cap++) {
+		if (!(amb & 1ull << cap))
+			continue;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) == 0)
+			continue;
+		cap_fail(err, "raise ambient", cap, "");
+		if (errno == EPERM)
+			return rt_hint(err,
+				       "ambient capabilities must be permitted and inheritable");
+		return -err->code;
+	}
+	return 0;
+}
+
+/* The kernel's capabilities: PR_CAPBSET_READ fails with EINVAL past the last one. */
+static uint64_t known_caps(void)
+{
+	uint64_t known = 0;
+
+	for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		known |= 1ull << cap;
+	return known;
+}
+
+int caps_drop_bounding(const struct spec_process *p, struct rt_err *err)
+{
+	uint64_t known;
+
+	if (!p->caps_set)
+		return 0;
+	return drop_bounding(p->caps[CAPSET_BOUNDING], &known, err);
+}
+
+int caps_apply(const struct spec_process *p, struct rt_err *err)
+{
+	uint64_t known = known_caps();
+	int r;
+
+	if (!p->caps_set)
+		return 0;
+	r = set_caps(p, known, err);
+	/* runc's default spec lists ambient caps without inheritable ones; like runc (which
+	 * only warns), raise just those the kernel accepts: permitted and inheritable. */
+	if (r == 0)
+		r = raise_ambient(p->caps[CAPSET_AMBIENT] & p->caps[CAPSET_PERMITTED] &
+				      p->caps[CAPSET_INHERITABLE] & known,
+				  err);
+	return r;
+}

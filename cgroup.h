@@ -1,0 +1,40 @@
+/* cgroup.h - cgroup v2 only: where a container's cgroup lives, placing its init there,
+ * freezing, killing and removing it. */
+#ifndef RUNT_CGROUP_H
+#define RUNT_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "spec.h"
+
+enum cg_mode { CG_NONE, CG_UNIFIED, CG_HYBRID };
+
+struct cg {
+	enum cg_mode mode;
+	char mount[PATH_MAX]; /* /sys/fs/cgroup or /sys/fs/cgroup/unified */
+	char path[PATH_MAX];  /* absolute directory of the container's cgroup, "" if none */
+	int dirfd;	      /* for clone3(CLONE_INTO_CGROUP); -1 when none */
+	bool created;	      /* runt made the directory (and must remove it) */
+};
+
+/* Find the cgroup2 mount and work out the container's cgroup from cgroupsPath. */
+int cg_resolve(struct cg *cg, const struct spec *s, const char *id, bool systemd,
+	       struct rt_err *err);
+/* Create the directory (enabling nothing yet); refuse resources runt cannot apply. */
+int cg_create(struct cg *cg, const struct spec *s, struct rt_err *err);
+int cg_enter(const struct cg *cg, pid_t pid, struct rt_err *err);
+void cg_close(struct cg *cg);
+
+bool cg_is_frozen(const char *path);
+int cg_freeze(const char *path, bool freeze, struct rt_err *err);
+/* SIGKILL every process (cgroup.kill; fallback: freeze, signal each, thaw). */
+int cg_kill_all(const char *path, int sig, struct rt_err *err);
+/* Remove the cgroup and any sub-cgroups the container made (deepest first). */
+int cg_remove(const char *path, struct rt_err *err);
+/* Host pids in cgroup.procs of path and below, written to out; returns the count. */
+int cg_pids(const char *path, pid_t *out, int max, struct rt_err *err);
+
+#endif

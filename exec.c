@@ -1,0 +1,566 @@
+/* exec.c - the container's init: clone3 into new namespaces and the cgroup, then in the
+ * child every setup step up to execve, reporting failures to runt over the sync socket.
+ * No re-exec: the child is a copy of runt that becomes the user's program. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "compat.h"
+#include "exec.h"
+#include "mount.h"
+
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_GRANDCHILD };
+
+struct sync_msg {
+	int type;
+	int code;
+	pid_t pid;
+	char msg[RT_ERR_MAX];
+};
+
+void exec_init(struct container *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fifo_fd = c->sync_fd = c->pidfd = -1;
+	c->st.dirfd = -1;
+	c->cg.dirfd = -1;
+	for (int t = 0; t < NS_COUNT; t++)
+		c->ns.fds[t] = -1;
+}
+
+static int sync_send(int fd, int type, pid_t pid, const struct rt_err *err)
+{
+	struct sync_msg m = { .type = type, .pid = pid };
+
+	if (err) {
+		m.code = err->code;
+		memcpy(m.msg, err->msg, sizeof(m.msg));
+	}
+	return send(fd, &m, sizeof(m), MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
+}
+
+/* Returns the message type, 0 at EOF, -1 on error. */
+static int sync_recv(int fd, struct sync_msg *m)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return (int)n;
+	return n == sizeof(*m) ? m->type : -1;
+}
+
+/* Only called in the child: report once and leave without running atexit handlers. */
+static void __attribute__((noreturn)) child_fail(int fd, const struct rt_err *err)
+{
+	sync_send(fd, SYNC_ERROR, 0, err);
+	_exit(1);
+}
+
+int exec_lookup(const char *arg0, const char *const *env, char *out, size_t size,
+		struct rt_err *err)
+{
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	struct stat st;
+
+	if (strchr(arg0, '/')) {
+		if (stat(arg0, &st) < 0)
+			return rt_sysfail(err, "exec \"%s\"", arg0);
+		strlcpy(out, arg0, size);
+		return 0;
+	}
+	for (; env && *env; env++)
+		if (!strncmp(*env, "PATH=", 5))
+			path = *env + 5;
+	for (const char *p = path, *e; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, ':');
+		snprintf(out, size, "%.*s/%s", (int)(e - p), p, arg0);
+		if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+			return 0;
+	}
+	return rt_fail(err, ENOENT, "exec \"%s\": executable file not found in $PATH", arg0);
+}
+
+/* Wait for runt to have placed us in the cgroup and written our id maps. */
+static int wait_go(int sync, struct rt_err *err)
+{
+	struct sync_msg m;
+
+	if (sync_recv(sync, &m) != SYNC_GO)
+		return rt_fail(err, EPIPE, "runt went away during setup");
+	return 0;
+}
+
+/* CVE-2019-5736: until execve this process maps runt's binary; not dumpable keeps
+ * /proc/<pid>/exe and ptrace out of reach of anything in the container. */
+static int child_early(struct rt_err *err)
+{
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return rt_sysfail(err, "prctl(PR_SET_DUMPABLE)");
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return rt_sysfail(err, "prctl(PR_SET_PDEATHSIG)");
+	umask(0);
+	return 0;
+}
+
+static int become_root(const struct container *c, struct rt_err *err)
+{
+	if (!c->ns.maps)
+		return 0;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return rt_sysfail(err, "become root in the user namespace");
+	return 0;
+}
+
+/* A pid namespace made by unshare() takes effect for children only: fork the real init.
+ * It reports itself so the kernel translates its pid for runt (SCM_CREDENTIALS). */
+static int maybe_grandchild(struct container *c, int sync, struct rt_err *err)
+{
+	pid_t pid;
+
+	if (!c->ns.grandchild)
+		return 0;
+	pid = fork();
+	if (pid < 0)
+		return rt_sysfail(err, "fork the container init");
+	if (pid > 0)
+		_exit(0);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return rt_sysfail(err, "prctl(PR_SET_PDEATHSIG)");
+	if (sync_send(sync, SYNC_GRANDCHILD, 0, NULL) < 0)
+		return rt_sysfail(err, "report the init pid");
+	return 0;
+}
+
+static int set_names(const struct container *c, struct rt_err *err)
+{
+	const struct spec *s = &c->spec;
+
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return rt_sysfail(err, "set hostname \"%s\"", s->hostname);
+	if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return rt_sysfail(err, "set domainname \"%s\"", s->domainname);
+	return 0;
+}
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+/* A session keyring of its own, so the container cannot read the host's keys. */
+static int new_keyring(const struct container *c, struct rt_err *err)
+{
+	char name[64];
+
+	if (c->no_new_keyring)
+		return 0;
+	snprintf(name, sizeof(name), "_ses.%.50s", c->id);
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS)
+		return rt_sysfail(err, "join session keyring");
+	return 0;
+}
+
+static int write_proc(const char *path, const char *val, struct rt_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return rt_sysfail(err, "open %s", path);
+	if (write(fd, val, strlen(val)) < 0)
+		r = rt_sysfail(err, "write %s to %s", val, path);
+	close(fd);
+	return r;
+}
+
+static int apply_sysctl(const struct spec *s, struct rt_err *err)
+{
+	char path[512];
+	int r;
+
+	for (int i = 0; i < s->linux.nsysctl; i++) {
+		int n = snprintf(path, sizeof(path), "/proc/sys/%s", s->linux.sysctl[i].key);
+
+		for (char *p = path + 10; p < path + n; p++)
+			if (*p == '.')
+				*p = '/';
+		if ((r = write_proc(path, s->linux.sysctl[i].value, err)) < 0)
+			return rt_wrap(err, "sysctl %s", s->linux.sysctl[i].key);
+	}
+	return 0;
+}
+
+static int setup_rootfs(struct container *c, struct rt_err *err)
+{
+	struct mnt_ctx m = {
+		.s = &c->spec,
+		.bundle = c->bundle,
+		.cgroup = c->cg.path,
+		.userns = c->spec.linux.ns[NS_USER].enabled,
+		.cgroupns = c->spec.linux.ns[NS_CGROUP].enabled,
+		.rootfd = -1,
+	};
+	int r;
+
+	/* sysctls go in before readonlyPaths makes /proc/sys read-only */
+	if ((r = mnt_prepare(&m, err)) < 0 || (r = mnt_pivot(&m, c->no_pivot, err)) < 0 ||
+	    (r = apply_sysctl(&c->spec, err)) < 0)
+		return r;
+	return mnt_finalize(&m, err);
+}
+
+static int apply_rlimits(const struct spec_process *p, struct rt_err *err)
+{
+	for (int i = 0; i < p->nrlimits; i++) {
+		struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
+
+		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+			return rt_sysfail(err, "set rlimit %d", p->rlimits[i].resource);
+	}
+	return 0;
+}
+
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_CLASS_SHIFT 13
+
+struct sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static int apply_sched(const struct spec_process *p, struct rt_err *err)
+{
+	struct sched_attr a = {
+		.size = sizeof(a),
+		.sched_policy = p->sched.policy,
+		.sched_flags = p->sched.flags,
+		.sched_nice = p->sched.nice,
+		.sched_priority = p->sched.priority,
+		.sched_runtime = p->sched.runtime,
+		.sched_deadline = p->sched.deadline,
+		.sched_period = p->sched.period,
+	};
+
+	if (p->sched.set && syscall(SYS_sched_setattr, 0, &a, 0) < 0)
+		return rt_sysfail(err, "set scheduler");
+	if (p->has_io_priority && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+					  p->io_class << IOPRIO_CLASS_SHIFT | p->io_priority) < 0)
+		return rt_sysfail(err, "set I/O priority");
+	return 0;
+}
+
+/* "0-3,7" -> a cpu mask; the syntax was validated with the spec. */
+static int apply_affinity(const char *list, struct rt_err *err)
+{
+	cpu_set_t set;
+
+	if (!list)
+		return 0;
+	CPU_ZERO(&set);
+	for (const char *p = list; *p;) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		for (long cpu = a; cpu <= b && cpu < CPU_SETSIZE; cpu++)
+			CPU_SET(cpu, &set);
+		p = *end == ',' ? end + 1 : end + strlen(end);
+	}
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return rt_sysfail(err, "set CPU affinity \"%s\"", list);
+	return 0;
+}
+
+static int apply_process_attrs(const struct spec *s, struct rt_err *err)
+{
+	const struct spec_process *p = &s->process;
+	char num[16];
+	int r;
+
+	if ((r = apply_rlimits(p, err)) < 0)
+		return r;
+	if (p->has_oom_score_adj) {
+		snprintf(num, sizeof(num), "%d", p->oom_score_adj);
+		if ((r = write_proc("/proc/self/oom_score_adj", num, err)) < 0)
+			return r;
+	}
+	if (s->linux.has_personality && personality(s->linux.personality) < 0)
+		return rt_sysfail(err, "set personality");
+	return apply_sched(p, err);
+}
+
+/* setgroups may be denied in a user namespace; an empty list then is no change at all. */
+static int set_user(const struct spec_process *p, struct rt_err *err)
+{
+	const struct spec_user *u = &p->user;
+	int r;
+
+	if ((r = caps_keep(err)) < 0 || (r = caps_drop_bounding(p, err)) < 0)
+		return r;
+	if (setgroups(u->ngids, (const gid_t *)u->additional_gids) < 0 &&
+	    !(errno == EPERM && u->ngids == 0))
+		return rt_sysfail(err, "setgroups");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return rt_sysfail(err, "setgid %u", u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return rt_sysfail(err, "setuid %u", u->uid);
+	return caps_apply(p, err);
+}
+
+static int finish_process(const struct spec_process *p, char *exe, size_t size, struct rt_err *err)
+{
+	int r;
+
+	if ((r = set_user(p, err)) < 0)
+		return r;
+	if (chdir(p->cwd ? p->cwd : "/") < 0)
+		return rt_sysfail(err, "chdir to cwd \"%s\"", p->cwd ? p->cwd : "/");
+	if ((r = exec_lookup(p->args[0], p->env, exe, size, err)) < 0)
+		return r;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return rt_sysfail(err, "prctl(PR_SET_NO_NEW_PRIVS)");
+	umask(p->user.umask >= 0 ? (mode_t)p->user.umask : 022);
+	return 0;
+}
+
+/* The init's whole setup, in order; any failure goes back to runt over the socket. */
+static int child_setup(struct container *c, int sync, char *exe, size_t size, struct rt_err *err)
+{
+	const struct spec *s = &c->spec;
+	int r;
+
+	if ((r = child_early(err)) < 0 || (r = wait_go(sync, err)) < 0 ||
+	    (r = become_root(c, err)) < 0 || (r = ns_join(&c->ns, s, err)) < 0 ||
+	    (r = maybe_grandchild(c, sync, err)) < 0 ||
+	    (r = apply_affinity(s->process.cpu_affinity_initial, err)) < 0 ||
+	    (r = set_names(c, err)) < 0 || (r = new_keyring(c, err)) < 0 ||
+	    (r = setup_rootfs(c, err)) < 0 || (r = apply_process_attrs(s, err)) < 0)
+		return r;
+	return finish_process(&s->process, exe, size, err);
+}
+
+/* Tell runt we are ready, then block on the exec fifo until `runt start` writes to it. */
+static void wait_start(struct container *c, int sync)
+{
+	ssize_t n;
+	char b;
+
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (sync_send(sync, SYNC_READY, 0, NULL) < 0)
+		_exit(1);
+	close(sync);
+	do
+		n = read(c->fifo_fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(1);
+	close(c->fifo_fd);
+}
+
+/* The state dir's fd carries create's flock: holding it would lock out `runt start`. */
+static void close_parent_fds(struct container *c)
+{
+	if (c->st.dirfd >= 0)
+		close(c->st.dirfd);
+	if (c->cg.dirfd >= 0)
+		close(c->cg.dirfd);
+	c->st.dirfd = c->cg.dirfd = -1;
+}
+
+static void __attribute__((noreturn)) child_main(struct container *c, int sync)
+{
+	struct rt_err err = { 0 };
+	char exe[4096];
+
+	close_parent_fds(c);
+
+	if (child_setup(c, sync, exe, sizeof(exe), &err) < 0)
+		child_fail(sync, &err);
+	wait_start(c, sync);
+	if (apply_affinity(c->spec.process.cpu_affinity_final, &err) < 0) {
+		dprintf(2, "runt: %s\n", err.msg);
+		_exit(127);
+	}
+	sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
+	/* CVE-2024-21626: no fd of runt's may survive into the container */
+	rt_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	execve(exe, (char *const *)c->spec.process.args, (char *const *)c->spec.process.env);
+	dprintf(2, "runt: exec %s: %s\n", exe, strerror(errno));
+	_exit(127);
+}
+
+/* clone3 gives a pidfd for free and, with CLONE_INTO_CGROUP, places the child in its
+ * cgroup atomically, before it can run anything; plain clone is the fallback. */
+static pid_t do_clone(struct container *c, bool *in_cgroup)
+{
+	struct rt_clone_args args = {
+		.flags = c->ns.clone_flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&c->pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+
+	if (c->cg.dirfd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)c->cg.dirfd;
+	}
+	pid = rt_clone3(&args);
+	*in_cgroup = pid >= 0 && c->cg.dirfd >= 0;
+	if (pid >= 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG &&
+			 errno != EOPNOTSUPP && errno != EBUSY))
+		return pid;
+	c->pidfd = -1;
+	pid = rt_clone_flags(c->ns.clone_flags);
+	if (pid > 0)
+		c->pidfd = rt_pidfd_open(pid, 0);
+	return pid;
+}
+
+static pid_t cred_pid(struct msghdr *mh)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
+			return ((struct ucred *)CMSG_DATA(cm))->pid;
+	return 0;
+}
+
+/* Like sync_recv, also returning the sender's pid as seen in runt's pid namespace. */
+static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = { m, sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &mh, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return (int)n;
+	*pid = cred_pid(&mh);
+	return n == sizeof(*m) ? m->type : -1;
+}
+
+static int child_died(struct container *c, struct rt_err *err)
+{
+	int status = 0;
+
+	if (waitpid(c->direct_child, &status, 0) == c->direct_child && WIFSIGNALED(status))
+		return rt_fail(err, ECHILD, "container init was killed by signal %d during setup",
+			       WTERMSIG(status));
+	return rt_fail(err, ECHILD, "container init exited during setup");
+}
+
+static int drive_child(struct container *c, struct rt_err *err)
+{
+	struct sync_msg m;
+	pid_t from = 0;
+
+	for (;;) {
+		switch (sync_recv_cred(c->sync_fd, &m, &from)) {
+		case SYNC_READY:
+			return 0;
+		case SYNC_GRANDCHILD:
+			c->pid = from;
+			waitpid(c->direct_child, NULL, 0);
+			c->direct_child = 0;
+			if (c->pidfd >= 0)
+				close(c->pidfd);
+			c->pidfd = rt_pidfd_open(c->pid, 0);
+			break;
+		case SYNC_ERROR:
+			m.msg[sizeof(m.msg) - 1] = '\0';
+			return rt_fail(err, m.code, "%s", m.msg);
+		case 0:
+			return child_died(c, err);
+		default:
+			return rt_sysfail(err, "read from container init");
+		}
+	}
+}
+
+static int start_child(struct container *c, bool in_cgroup, struct rt_err *err)
+{
+	int r;
+
+	if (!in_cgroup && (r = cg_enter(&c->cg, c->pid, err)) < 0)
+		return r;
+	if (c->ns.maps && (r = ns_write_maps(c->pid, &c->spec, err)) < 0)
+		return r;
+	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
+		return child_died(c, err);
+	return drive_child(c, err);
+}
+
+static void kill_child(struct container *c)
+{
+	if (c->pidfd >= 0)
+		rt_pidfd_send_signal(c->pidfd, SIGKILL);
+	else if (c->pid > 0)
+		kill(c->pid, SIGKILL);
+	if (c->direct_child > 0)
+		waitpid(c->direct_child, NULL, 0);
+}
+
+int exec_spawn(struct container *c, struct rt_err *err)
+{
+	bool in_cgroup = false;
+	int sv[2], one = 1, r;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return rt_sysfail(err, "socketpair");
+	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+	if ((r = ns_parent_prepare(&c->ns, &c->spec, err)) < 0)
+		goto out_close;
+	c->pid = c->direct_child = do_clone(c, &in_cgroup);
+	if (c->pid < 0) {
+		r = rt_sysfail(err, "clone the container init");
+		goto out_close;
+	}
+	if (c->pid == 0) {
+		close(sv[0]);
+		child_main(c, sv[1]);
+	}
+	close(sv[1]);
+	c->sync_fd = sv[0];
+	r = start_child(c, in_cgroup, err);
+	if (r < 0)
+		kill_child(c);
+	return r;
+out_close:
+	close(sv[0]);
+	close(sv[1]);
+	return r;
+}
+
+void exec_release(struct container *c)
+{
+	if (c->sync_fd >= 0)
+		close(c->sync_fd);
+	if (c->fifo_fd >= 0)
+		close(c->fifo_fd);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	c->sync_fd = c->fifo_fd = c->pidfd = -1;
+	ns_close(&c->ns);
+}

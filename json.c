@@ -1,0 +1,450 @@
+/* json.c - strict jsmn-based reader with JSON-path errors, and a bounded writer.
+ * Strings are unescaped in place, so a parsed document costs one token array. */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+static const char *const kind_names[] = {
+	[JSON_NULL] = "null",	  [JSON_BOOL] = "boolean", [JSON_NUMBER] = "number",
+	[JSON_STRING] = "string", [JSON_ARRAY] = "array",  [JSON_OBJECT] = "object",
+};
+
+const char *json_kind_name(enum json_kind k)
+{
+	return kind_names[k];
+}
+
+static int parse_fail(struct rt_err *err, const char *what, int r)
+{
+	if (r == JSMN_ERROR_PART)
+		return rt_fail(err, EINVAL, "%s: invalid JSON: unexpected end of input", what);
+	return rt_fail(err, EINVAL, "%s: invalid JSON", what);
+}
+
+static bool only_space(const char *s, size_t from, size_t len)
+{
+	for (; from < len; from++)
+		if (!strchr(" \t\r\n", s[from]))
+			return false;
+	return true;
+}
+
+int json_parse(struct json *j, const char *what, char *buf, size_t len, struct rt_err *err)
+{
+	jsmn_parser p;
+	int n;
+
+	j->what = what;
+	j->buf = buf;
+	j->len = len;
+	j->tok = NULL;
+	jsmn_init(&p);
+	n = jsmn_parse(&p, buf, len, NULL, 0);
+	if (n < 0)
+		return parse_fail(err, what, n);
+	if (n == 0)
+		return rt_fail(err, EINVAL, "%s: invalid JSON: empty document", what);
+	j->tok = calloc(n, sizeof(*j->tok));
+	if (!j->tok)
+		return rt_errnofail(err, ENOMEM, "%s", what);
+	jsmn_init(&p);
+	j->ntok = jsmn_parse(&p, buf, len, j->tok, n);
+	if (j->ntok < 0)
+		return parse_fail(err, what, j->ntok);
+	if (j->tok[0].type != JSMN_OBJECT)
+		return rt_fail(err, EINVAL, "%s: expected a JSON object at the top level", what);
+	if (json_next(j, 0) != j->ntok || !only_space(buf, j->tok[0].end, len))
+		return rt_fail(err, EINVAL, "%s: invalid JSON: trailing data after the object",
+			       what);
+	return 0;
+}
+
+void json_free(struct json *j)
+{
+	free(j->tok);
+	j->tok = NULL;
+}
+
+int json_next(const struct json *j, int i)
+{
+	int end = j->tok[i].end;
+
+	for (i++; i < j->ntok && j->tok[i].start < end; i++)
+		;
+	return i;
+}
+
+enum json_kind json_kind(const struct json *j, int i)
+{
+	char c = j->buf[j->tok[i].start];
+
+	switch (j->tok[i].type) {
+	case JSMN_OBJECT:
+		return JSON_OBJECT;
+	case JSMN_ARRAY:
+		return JSON_ARRAY;
+	case JSMN_STRING:
+		return JSON_STRING;
+	default:
+		if (c == 'n')
+			return JSON_NULL;
+		return c == 't' || c == 'f' ? JSON_BOOL : JSON_NUMBER;
+	}
+}
+
+bool json_key_is(const struct json *j, int i, const char *key)
+{
+	size_t len = j->tok[i].end - j->tok[i].start;
+
+	return j->tok[i].type == JSMN_STRING && strlen(key) == len &&
+	       !memcmp(j->buf + j->tok[i].start, key, len);
+}
+
+int json_find(const struct json *j, int obj, const char *key)
+{
+	int n, k, v;
+
+	if (j->tok[obj].type != JSMN_OBJECT)
+		return -1;
+	JSON_FOR_EACH(j, obj, n, k, v)
+	if (json_key_is(j, k, key))
+		return v;
+	return -1;
+}
+
+int json_fail(struct rt_err *err, const struct json *j, const struct jpath *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return rt_fail(err, EINVAL, "%s: %s: %s", j->what, p->len ? p->s : ".", msg);
+}
+
+int json_expect(const struct json *j, int i, const struct jpath *p, enum json_kind k,
+		struct rt_err *err)
+{
+	enum json_kind got = json_kind(j, i);
+
+	if (got == k)
+		return 0;
+	return json_fail(err, j, p, "expected %s, got %s", kind_names[k], kind_names[got]);
+}
+
+static int hex4(const char *s)
+{
+	int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+static char *put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		*o++ = cp;
+	} else if (cp < 0x800) {
+		*o++ = 0xc0 | cp >> 6;
+		*o++ = 0x80 | (cp & 0x3f);
+	} else if (cp < 0x10000) {
+		*o++ = 0xe0 | cp >> 12;
+		*o++ = 0x80 | (cp >> 6 & 0x3f);
+		*o++ = 0x80 | (cp & 0x3f);
+	} else {
+		*o++ = 0xf0 | cp >> 18;
+		*o++ = 0x80 | (cp >> 12 & 0x3f);
+		*o++ = 0x80 | (cp >> 6 & 0x3f);
+		*o++ = 0x80 | (cp & 0x3f);
+	}
+	return o;
+}
+
+/* \uXXXX, with a following low surrogate when it is a high one; returns chars consumed. */
+static int unicode_escape(const char *s, const char *end, unsigned *cp)
+{
+	int hi, lo;
+
+	if (end - s < 5 || (hi = hex4(s + 1)) < 0)
+		return -1;
+	*cp = hi;
+	if (hi < 0xd800 || hi > 0xdbff)
+		return 5;
+	if (end - s < 11 || s[5] != '\\' || s[6] != 'u' || (lo = hex4(s + 7)) < 0xdc00 ||
+	    lo > 0xdfff)
+		return -1;
+	*cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+	return 11;
+}
+
+static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+
+/* Unescape [s, end) in place; -1 on a bad escape or an embedded NUL. */
+static int unescape(char *s, char *end)
+{
+	char *o = s;
+
+	while (s < end) {
+		const char *e;
+		unsigned cp;
+		int n;
+
+		if (*s != '\\') {
+			*o++ = *s++;
+			continue;
+		}
+		if (s + 1 < end && s[1] == 'u') {
+			if ((n = unicode_escape(s + 1, end, &cp)) < 0 || cp == 0)
+				return -1;
+			o = put_utf8(o, cp);
+			s += 1 + n;
+			continue;
+		}
+		for (e = escapes; *e && (s + 1 >= end || *e != s[1]); e += 2)
+			;
+		if (!*e)
+			return -1;
+		*o++ = e[1];
+		s += 2;
+	}
+	*o = '\0';
+	return 0;
+}
+
+/* The closing quote of a string token becomes its NUL, which also marks it done. */
+const char *json_str(struct json *j, int i)
+{
+	jsmntok_t *t = &j->tok[i];
+	char *s = j->buf + t->start;
+
+	if (t->type != JSMN_STRING)
+		return NULL;
+	if (j->buf[t->end] == '\0')
+		return s;
+	if (memchr(s, '\\', t->end - t->start) == NULL) {
+		j->buf[t->end] = '\0';
+		return memchr(s, '\0', t->end - t->start) ? NULL : s;
+	}
+	if (unescape(s, j->buf + t->end) < 0)
+		return NULL;
+	j->buf[t->end] = '\0';
+	return s;
+}
+
+int json_get_str(struct json *j, int i, const struct jpath *p, const char **out, struct rt_err *err)
+{
+	int r = json_expect(j, i, p, JSON_STRING, err);
+
+	if (r < 0)
+		return r;
+	*out = json_str(j, i);
+	if (!*out)
+		return json_fail(err, j, p, "invalid string escape or NUL character");
+	return 0;
+}
+
+int json_get_bool(struct json *j, int i, const struct jpath *p, bool *out, struct rt_err *err)
+{
+	int r = json_expect(j, i, p, JSON_BOOL, err);
+
+	if (r < 0)
+		return r;
+	*out = j->buf[j->tok[i].start] == 't';
+	return 0;
+}
+
+/* Copy a number token out (it is not NUL-terminated) and check it is an integer. */
+static int number_text(const struct json *j, int i, const struct jpath *p, char *txt,
+		       struct rt_err *err)
+{
+	int len = j->tok[i].end - j->tok[i].start;
+	int r = json_expect(j, i, p, JSON_NUMBER, err);
+
+	if (r < 0)
+		return r;
+	if (len <= 0 || len > 24)
+		return json_fail(err, j, p, "number out of range");
+	memcpy(txt, j->buf + j->tok[i].start, len);
+	txt[len] = '\0';
+	if (strpbrk(txt, ".eE"))
+		return json_fail(err, j, p, "expected an integer, got %s", txt);
+	return 0;
+}
+
+int json_get_i64(struct json *j, int i, const struct jpath *p, int64_t *out, struct rt_err *err)
+{
+	char txt[32], *end;
+	int r = number_text(j, i, p, txt, err);
+
+	if (r < 0)
+		return r;
+	errno = 0;
+	*out = strtoll(txt, &end, 10);
+	if (errno || *end)
+		return json_fail(err, j, p, "invalid integer %s", txt);
+	return 0;
+}
+
+int json_get_u64(struct json *j, int i, const struct jpath *p, uint64_t *out, struct rt_err *err)
+{
+	char txt[32], *end;
+	int r = number_text(j, i, p, txt, err);
+
+	if (r < 0)
+		return r;
+	if (txt[0] == '-')
+		return json_fail(err, j, p, "must not be negative, got %s", txt);
+	errno = 0;
+	*out = strtoull(txt, &end, 10);
+	if (errno || *end)
+		return json_fail(err, j, p, "invalid integer %s", txt);
+	return 0;
+}
+
+int json_get_int(struct json *j, int i, const struct jpath *p, int64_t min, int64_t max, int *out,
+		 struct rt_err *err)
+{
+	int64_t v;
+	int r = json_get_i64(j, i, p, &v, err);
+
+	if (r < 0)
+		return r;
+	if (v < min || v > max)
+		return json_fail(err, j, p,
+				 "%" PRId64 " is out of range [%" PRId64 ", %" PRId64 "]", v, min,
+				 max);
+	*out = (int)v;
+	return 0;
+}
+
+int json_get_u32(struct json *j, int i, const struct jpath *p, uint32_t *out, struct rt_err *err)
+{
+	uint64_t v;
+	int r = json_get_u64(j, i, p, &v, err);
+
+	if (r < 0)
+		return r;
+	if (v > UINT32_MAX)
+		return json_fail(err, j, p, "%" PRIu64 " does not fit in 32 bits", v);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* snprintf truncates; keep len on the last byte actually written */
+static void jpath_grow(struct jpath *p, int n)
+{
+	if (n > 0)
+		p->len += (size_t)n < sizeof(p->s) - p->len ? (size_t)n : sizeof(p->s) - p->len - 1;
+}
+
+size_t jpath_key(struct jpath *p, const char *key)
+{
+	size_t saved = p->len;
+
+	jpath_grow(p, snprintf(p->s + p->len, sizeof(p->s) - p->len, ".%s", key));
+	return saved;
+}
+
+size_t jpath_idx(struct jpath *p, int idx)
+{
+	size_t saved = p->len;
+
+	jpath_grow(p, snprintf(p->s + p->len, sizeof(p->s) - p->len, "[%d]", idx));
+	return saved;
+}
+
+void jpath_pop(struct jpath *p, size_t saved)
+{
+	p->len = saved;
+	p->s[saved] = '\0';
+}
+
+void jw_init(struct jw *w, char *buf, size_t cap)
+{
+	w->buf = buf;
+	w->cap = cap;
+	w->len = 0;
+	w->overflow = false;
+	if (cap)
+		buf[0] = '\0';
+}
+
+static void jw_putn(struct jw *w, const char *s, size_t n)
+{
+	if (w->len + n >= w->cap) {
+		w->overflow = true;
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	w->buf[w->len] = '\0';
+}
+
+void jw_raw(struct jw *w, const char *s)
+{
+	jw_putn(w, s, strlen(s));
+}
+
+void jw_printf(struct jw *w, const char *fmt, ...)
+{
+	size_t room = w->cap - w->len;
+	va_list ap;
+	int n;
+
+	if (w->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(w->buf + w->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room) {
+		w->overflow = true;
+		w->buf[w->len] = '\0';
+		return;
+	}
+	w->len += n;
+}
+
+void jw_str(struct jw *w, const char *s)
+{
+	char esc[8];
+
+	jw_putn(w, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = *s;
+		const char *e = strchr("\"\\\b\f\n\r\t", c);
+
+		if (c && e) {
+			esc[0] = '\\';
+			esc[1] = "\"\\bfnrt"[e - "\"\\\b\f\n\r\t"];
+			jw_putn(w, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			jw_putn(w, esc, 6);
+		} else {
+			jw_putn(w, (const char *)&c, 1);
+		}
+	}
+	jw_putn(w, "\"", 1);
+}

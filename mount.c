@@ -1,0 +1,673 @@
+/* mount.c - builds the container's filesystem: the mount option table, spec mounts resolved
+ * inside the rootfs by fd (openat2 RESOLVE_IN_ROOT, so a hostile symlink cannot send a mount
+ * onto the host: CVE-2021-30465), default /dev, devices, pivot_root, masked/read-only paths. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "mount.h"
+
+#define RESOLVE_NO_MAGICLINKS  0x02
+#define RESOLVE_IN_ROOT	       0x10
+#define MOUNT_ATTR_RDONLY      0x1
+#define MOUNT_ATTR_NOSUID      0x2
+#define MOUNT_ATTR_NODEV       0x4
+#define MOUNT_ATTR_NOEXEC      0x8
+#define MOUNT_ATTR__ATIME      0x70
+#define MOUNT_ATTR_RELATIME    0x0
+#define MOUNT_ATTR_NOATIME     0x10
+#define MOUNT_ATTR_STRICTATIME 0x20
+#define MOUNT_ATTR_NODIRATIME  0x80
+#define MOUNT_ATTR_NOSYMFOLLOW 0x200000
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MS_LAZYTIME
+#define MS_LAZYTIME (1 << 25)
+#endif
+
+struct open_how {
+	uint64_t flags, mode, resolve;
+};
+
+struct mount_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+enum opt_kind { O_SET, O_CLR, O_PROP, O_ASET, O_ACLR, O_BIND, O_TODO };
+
+static const struct mount_opt {
+	const char *name;
+	enum opt_kind kind;
+	unsigned long val;
+	unsigned long mask; /* attr_clr for the atime group */
+} options[] = {
+	{ "ro", O_SET, MS_RDONLY },
+	{ "rw", O_CLR, MS_RDONLY },
+	{ "suid", O_CLR, MS_NOSUID },
+	{ "nosuid", O_SET, MS_NOSUID },
+	{ "dev", O_CLR, MS_NODEV },
+	{ "nodev", O_SET, MS_NODEV },
+	{ "exec", O_CLR, MS_NOEXEC },
+	{ "noexec", O_SET, MS_NOEXEC },
+	{ "sync", O_SET, MS_SYNCHRONOUS },
+	{ "async", O_CLR, MS_SYNCHRONOUS },
+	{ "dirsync", O_SET, MS_DIRSYNC },
+	{ "remount", O_SET, MS_REMOUNT },
+	{ "mand", O_SET, MS_MANDLOCK },
+	{ "nomand", O_CLR, MS_MANDLOCK },
+	{ "atime", O_CLR, MS_NOATIME },
+	{ "noatime", O_SET, MS_NOATIME },
+	{ "diratime", O_CLR, MS_NODIRATIME },
+	{ "nodiratime", O_SET, MS_NODIRATIME },
+	{ "relatime", O_SET, MS_RELATIME },
+	{ "norelatime", O_CLR, MS_RELATIME },
+	{ "strictatime", O_SET, MS_STRICTATIME },
+	{ "nostrictatime", O_CLR, MS_STRICTATIME },
+	{ "lazytime", O_SET, MS_LAZYTIME },
+	{ "nolazytime", O_CLR, MS_LAZYTIME },
+	{ "silent", O_SET, MS_SILENT },
+	{ "loud", O_CLR, MS_SILENT },
+	{ "nosymfollow", O_SET, MS_NOSYMFOLLOW },
+	{ "bind", O_BIND, MS_BIND },
+	{ "rbind", O_BIND, MS_BIND | MS_REC },
+	{ "private", O_PROP, MS_PRIVATE },
+	{ "rprivate", O_PROP, MS_PRIVATE | MS_REC },
+	{ "shared", O_PROP, MS_SHARED },
+	{ "rshared", O_PROP, MS_SHARED | MS_REC },
+	{ "slave", O_PROP, MS_SLAVE },
+	{ "rslave", O_PROP, MS_SLAVE | MS_REC },
+	{ "unbindable", O_PROP, MS_UNBINDABLE },
+	{ "runbindable", O_PROP, MS_UNBINDABLE | MS_REC },
+	{ "rro", O_ASET, MOUNT_ATTR_RDONLY },
+	{ "rrw", O_ACLR, MOUNT_ATTR_RDONLY },
+	{ "rnosuid", O_ASET, MOUNT_ATTR_NOSUID },
+	{ "rsuid", O_ACLR, MOUNT_ATTR_NOSUID },
+	{ "rnodev", O_ASET, MOUNT_ATTR_NODEV },
+	{ "rdev", O_ACLR, MOUNT_ATTR_NODEV },
+	{ "rnoexec", O_ASET, MOUNT_ATTR_NOEXEC },
+	{ "rexec", O_ACLR, MOUNT_ATTR_NOEXEC },
+	{ "rnodiratime", O_ASET, MOUNT_ATTR_NODIRATIME },
+	{ "rdiratime", O_ACLR, MOUNT_ATTR_NODIRATIME },
+	{ "rnoatime", O_ASET, MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME },
+	{ "ratime", O_ASET, MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME },
+	{ "rrelatime", O_ASET, MOUNT_ATTR_RELATIME, MOUNT_ATTR__ATIME },
+	{ "rnorelatime", O_ASET, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME },
+	{ "rstrictatime", O_ASET, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME },
+	{ "rnosymfollow", O_ASET, MOUNT_ATTR_NOSYMFOLLOW },
+	{ "rsymfollow", O_ACLR, MOUNT_ATTR_NOSYMFOLLOW },
+	{ "idmap", O_TODO, 0 },
+	{ "ridmap", O_TODO, 0 },
+	{ "tmpcopyup", O_TODO, 0 },
+};
+
+#define NOPTIONS (int)(sizeof(options) / sizeof(options[0]))
+
+int mnt_option_count(void)
+{
+	return NOPTIONS;
+}
+
+/* NULL for the options runt knows but does not implement yet */
+const char *mnt_option_name(int i)
+{
+	return options[i].kind == O_TODO ? NULL : options[i].name;
+}
+
+struct mopts {
+	unsigned long flags;
+	unsigned long prop[8];
+	int nprop;
+	bool bind;
+	struct mount_attr attr;
+	char data[4096];
+};
+
+static const struct mount_opt *find_option(const char *name)
+{
+	for (int i = 0; i < NOPTIONS; i++)
+		if (!strcmp(options[i].name, name))
+			return &options[i];
+	return NULL;
+}
+
+static void add_data(struct mopts *o, const char *opt)
+{
+	size_t len = strlen(o->data);
+
+	snprintf(o->data + len, sizeof(o->data) - len, "%s%s", len ? "," : "", opt);
+}
+
+static int apply_option(struct mopts *o, const struct mount_opt *mo, const char *name,
+			struct rt_err *err)
+{
+	switch (mo->kind) {
+	case O_SET:
+		o->flags |= mo->val;
+		break;
+	case O_CLR:
+		o->flags &= ~mo->val;
+		break;
+	case O_BIND:
+		o->flags |= mo->val;
+		o->bind = true;
+		break;
+	case O_PROP:
+		if (o->nprop < 8)
+			o->prop[o->nprop++] = mo->val;
+		break;
+	case O_ASET:
+		o->attr.attr_clr |= mo->mask;
+		o->attr.attr_set |= mo->val;
+		break;
+	case O_ACLR:
+		o->attr.attr_clr |= mo->val;
+		break;
+	case O_TODO:
+		return rt_fail(err, ENOTSUP, "option \"%s\" is not supported yet", name);
+	}
+	return 0;
+}
+
+static int parse_options(const struct spec_mount *sm, struct mopts *o, struct rt_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < sm->noptions; i++) {
+		const struct mount_opt *mo = find_option(sm->options[i]);
+		int r;
+
+		if (!mo) {
+			add_data(o, sm->options[i]);
+			continue;
+		}
+		if ((r = apply_option(o, mo, sm->options[i], err)) < 0)
+			return r;
+	}
+	if (sm->type && !strcmp(sm->type, "bind")) {
+		o->bind = true;
+		o->flags |= MS_BIND;
+	}
+	if (sm->nuid_mappings || sm->ngid_mappings)
+		return rt_fail(err, ENOTSUP, "idmapped mounts are not supported yet");
+	return 0;
+}
+
+static int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
+{
+	struct open_how how = { (uint64_t)(flags | O_CLOEXEC), mode,
+				RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd;
+
+	while (*path == '/')
+		path++;
+	if (!*path)
+		path = ".";
+	fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	if (fd < 0 && errno == EAGAIN) /* a rename raced the lookup: try once more */
+		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	return fd;
+}
+
+static void fd_path(char *buf, size_t size, int fd)
+{
+	snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+/* Create every missing component of path inside the root; the last one as a file when
+ * is_file. Returns an O_PATH fd of the (existing or new) last component. */
+static int make_in_root(int rootfd, const char *path, bool is_file, struct rt_err *err)
+{
+	char buf[4096], *slash;
+	int fd, parent;
+
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
+		return rt_fail(err, ENAMETOOLONG, "%s: path too long", path);
+	fd = open_in_root(rootfd, buf, O_PATH, 0);
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : rt_sysfail(err, "open %s in the rootfs", path);
+	slash = strrchr(buf, '/');
+	if (!slash || slash == buf) {
+		parent = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
+		if (parent < 0)
+			return rt_sysfail(err, "open the rootfs");
+	} else {
+		*slash = '\0';
+		parent = make_in_root(rootfd, buf, false, err);
+		*slash = '/';
+		if (parent < 0)
+			return parent;
+	}
+	fd = is_file ? openat(parent, slash + 1,
+			      O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_WRONLY, 0644)
+		     : mkdirat(parent, slash + 1, 0755);
+	close(parent);
+	if (fd < 0 && errno != EEXIST)
+		return rt_sysfail(err, "create %s in the rootfs", path);
+	if (fd > 0)
+		close(fd);
+	fd = open_in_root(rootfd, path, O_PATH, 0);
+	return fd >= 0 ? fd : rt_sysfail(err, "open %s in the rootfs", path);
+}
+
+/* Keep the flags a remount may not drop (locked in a user namespace) and add `extra`. */
+static unsigned long kept_flags(const char *path)
+{
+	static const struct {
+		unsigned long st, ms;
+	} map[] = {
+		{ ST_RDONLY, MS_RDONLY },     { ST_NOSUID, MS_NOSUID },
+		{ ST_NODEV, MS_NODEV },	      { ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOATIME, MS_NOATIME },   { ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME },
+	};
+	struct statvfs sv;
+	unsigned long flags = 0;
+
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (sv.f_flag & map[i].st)
+			flags |= map[i].ms;
+	return flags;
+}
+
+static int remount_bind(const char *path, unsigned long flags, const char *what, struct rt_err *err)
+{
+	flags |= kept_flags(path) | MS_BIND | MS_REMOUNT;
+	if (mount(NULL, path, NULL, flags, NULL) < 0)
+		return rt_sysfail(err, "remount %s", what);
+	return 0;
+}
+
+struct mnt_target {
+	int fd;	       /* O_PATH of the destination (or the new mount on top of it) */
+	char path[64]; /* /proc/self/fd/N */
+};
+
+static int target_open(struct mnt_ctx *m, const char *dest, bool is_file, struct mnt_target *t,
+		       struct rt_err *err)
+{
+	t->fd = make_in_root(m->rootfd, dest, is_file, err);
+	if (t->fd < 0)
+		return t->fd;
+	fd_path(t->path, sizeof(t->path), t->fd);
+	return 0;
+}
+
+/* After mounting on top of it, the old fd still names the covered directory. */
+static int target_reopen(struct mnt_ctx *m, const char *dest, struct mnt_target *t,
+			 struct rt_err *err)
+{
+	close(t->fd);
+	t->fd = open_in_root(m->rootfd, dest, O_PATH, 0);
+	if (t->fd < 0)
+		return rt_sysfail(err, "reopen %s", dest);
+	fd_path(t->path, sizeof(t->path), t->fd);
+	return 0;
+}
+
+static int bind_source(const char *src, char *path, size_t size, bool *is_file, struct rt_err *err)
+{
+	struct stat st;
+	int fd = open(src, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return rt_sysfail(err, "open source %s", src);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return rt_sysfail(err, "stat source %s", src);
+	}
+	*is_file = !S_ISDIR(st.st_mode);
+	fd_path(path, size, fd);
+	return fd;
+}
+
+static bool is_cgroup_type(const char *type)
+{
+	return type && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"));
+}
+
+/* Without a cgroup namespace a fresh cgroup2 mount would show the host's whole tree;
+ * like runc, bind the container's own cgroup instead. */
+static int mount_cgroup(struct mnt_ctx *m, struct mnt_target *t, struct mopts *o,
+			struct rt_err *err)
+{
+	unsigned long fl = o->flags & ~(MS_BIND | MS_REC);
+
+	if (m->cgroupns || !m->cgroup[0]) {
+		if (mount("cgroup2", t->path, "cgroup2", fl, o->data[0] ? o->data : NULL) < 0)
+			return rt_sysfail(err, "mount cgroup2");
+		return 0;
+	}
+	if (mount(m->cgroup, t->path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return rt_sysfail(err, "bind cgroup %s", m->cgroup);
+	return 0;
+}
+
+static int do_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts *o,
+		    struct mnt_target *t, struct rt_err *err)
+{
+	char src[64];
+	bool is_file = false;
+	int sfd, r;
+
+	if (is_cgroup_type(sm->type) && !o->bind)
+		return target_open(m, sm->destination, false, t, err) ?: mount_cgroup(m, t, o, err);
+	if (!o->bind) {
+		if ((r = target_open(m, sm->destination, false, t, err)) < 0)
+			return r;
+		if (mount(sm->source ? sm->source : "none", t->path, sm->type,
+			  o->flags & ~MS_REMOUNT, o->data[0] ? o->data : NULL) < 0)
+			return rt_sysfail(err, "mount %s", sm->type ? sm->type : "");
+		return 0;
+	}
+	if (!sm->source)
+		return rt_fail(err, EINVAL, "bind mount without a source");
+	if ((sfd = bind_source(sm->source, src, sizeof(src), &is_file, err)) < 0)
+		return sfd;
+	r = target_open(m, sm->destination, is_file, t, err);
+	if (r == 0 && mount(src, t->path, NULL, o->flags & (MS_BIND | MS_REC), NULL) < 0)
+		r = rt_sysfail(err, "bind %s", sm->source);
+	close(sfd);
+	return r;
+}
+
+/* A bind mount ignores every flag but MS_BIND|MS_REC: the rest needs a remount. */
+static int finish_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts *o,
+			struct mnt_target *t, struct rt_err *err)
+{
+	unsigned long fl = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	int r;
+
+	if ((r = target_reopen(m, sm->destination, t, err)) < 0)
+		return r;
+	if (o->bind && fl && (r = remount_bind(t->path, fl, sm->destination, err)) < 0)
+		return r;
+	for (int i = 0; i < o->nprop; i++)
+		if (mount(NULL, t->path, NULL, o->prop[i], NULL) < 0)
+			return rt_sysfail(err, "set propagation");
+	if ((o->attr.attr_set || o->attr.attr_clr) &&
+	    syscall(SYS_mount_setattr, t->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &o->attr,
+		    sizeof(o->attr)) < 0)
+		return rt_sysfail(err, "set recursive mount attributes");
+	return 0;
+}
+
+static int mount_one(struct mnt_ctx *m, int i, struct rt_err *err)
+{
+	const struct spec_mount *sm = &m->s->mounts[i];
+	struct mnt_target t = { -1, "" };
+	struct mopts o;
+	int r;
+
+	r = parse_options(sm, &o, err);
+	if (r == 0)
+		r = do_mount(m, sm, &o, &t, err);
+	if (r == 0)
+		r = finish_mount(m, sm, &o, &t, err);
+	if (t.fd >= 0)
+		close(t.fd);
+	if (r < 0)
+		return rt_wrap(err, "mount %s (.mounts[%d])", sm->destination, i);
+	return 0;
+}
+
+static const struct spec_device default_devices[] = {
+	{ 'c', "/dev/null", 1, 3, true, false, false, 0666, 0, 0 },
+	{ 'c', "/dev/zero", 1, 5, true, false, false, 0666, 0, 0 },
+	{ 'c', "/dev/full", 1, 7, true, false, false, 0666, 0, 0 },
+	{ 'c', "/dev/random", 1, 8, true, false, false, 0666, 0, 0 },
+	{ 'c', "/dev/urandom", 1, 9, true, false, false, 0666, 0, 0 },
+	{ 'c', "/dev/tty", 5, 0, true, false, false, 0666, 0, 0 },
+};
+
+static const char *const dev_links[][2] = {
+	{ "/proc/self/fd", "fd" },	 { "/proc/self/fd/0", "stdin" },
+	{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+	{ "pts/ptmx", "ptmx" },
+};
+
+static mode_t device_type(char t)
+{
+	return t == 'b' ? S_IFBLK : t == 'p' ? S_IFIFO : S_IFCHR;
+}
+
+/* mknod is refused inside a user namespace: bind the host's node instead, as runc does. */
+static int bind_device(struct mnt_ctx *m, const struct spec_device *d, struct rt_err *err)
+{
+	struct mnt_target t;
+	int r = target_open(m, d->path, true, &t, err);
+
+	if (r < 0)
+		return r;
+	if (mount(d->path, t.path, NULL, MS_BIND, NULL) < 0)
+		r = rt_sysfail(err, "bind host device %s", d->path);
+	close(t.fd);
+	return r;
+}
+
+static int mknod_device(struct mnt_ctx *m, const struct spec_device *d, struct rt_err *err)
+{
+	char parent_path[4096], *slash;
+	mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
+	int parent, r = 0;
+
+	strlcpy(parent_path, d->path, sizeof(parent_path));
+	slash = strrchr(parent_path, '/');
+	*slash = '\0';
+	parent = make_in_root(m->rootfd, parent_path[0] ? parent_path : "/", false, err);
+	if (parent < 0)
+		return parent;
+	close(parent);
+	parent = open_in_root(m->rootfd, parent_path[0] ? parent_path : "/", O_DIRECTORY, 0);
+	if (parent < 0)
+		return rt_sysfail(err, "open %s", parent_path);
+	if (mknodat(parent, slash + 1, device_type(d->type) | mode, makedev(d->major, d->minor)) <
+		0 &&
+	    errno != EEXIST)
+		r = rt_sysfail(err, "mknod %s", d->path);
+	else if (fchmodat(parent, slash + 1, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOTSUP)
+		r = rt_sysfail(err, "chmod %s", d->path);
+	else if ((d->has_uid || d->has_gid) &&
+		 fchownat(parent, slash + 1, d->has_uid ? d->uid : (uid_t)-1,
+			  d->has_gid ? d->gid : (gid_t)-1, AT_SYMLINK_NOFOLLOW) < 0)
+		r = rt_sysfail(err, "chown %s", d->path);
+	close(parent);
+	return r;
+}
+
+static int create_device(struct mnt_ctx *m, const struct spec_device *d, struct rt_err *err)
+{
+	int r = m->userns ? bind_device(m, d, err) : mknod_device(m, d, err);
+
+	return r < 0 ? rt_wrap(err, "create device %s", d->path) : 0;
+}
+
+static bool dev_is_tmpfs(const struct spec *s)
+{
+	for (int i = 0; i < s->nmounts; i++)
+		if (!strcmp(s->mounts[i].destination, "/dev"))
+			return s->mounts[i].type && !strcmp(s->mounts[i].type, "tmpfs");
+	return false;
+}
+
+static int default_dev(struct mnt_ctx *m, struct rt_err *err)
+{
+	int devfd, r;
+
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+		if ((r = create_device(m, &default_devices[i], err)) < 0)
+			return r;
+	devfd = open_in_root(m->rootfd, "/dev", O_DIRECTORY, 0);
+	if (devfd < 0)
+		return rt_sysfail(err, "open /dev");
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
+		if (!strcmp(dev_links[i][1], "ptmx"))
+			unlinkat(devfd, "ptmx", 0);
+		if (symlinkat(dev_links[i][0], devfd, dev_links[i][1]) < 0 && errno != EEXIST) {
+			r = rt_sysfail(err, "symlink /dev/%s", dev_links[i][1]);
+			close(devfd);
+			return r;
+		}
+	}
+	close(devfd);
+	return 0;
+}
+
+static int root_propagation(const struct spec *s, struct rt_err *err)
+{
+	unsigned long prop = s->linux.rootfs_propagation;
+
+	/* slave by default: the container sees host mounts come and go, never the reverse */
+	if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+		return rt_sysfail(err, "set propagation of /");
+	return 0;
+}
+
+/* The mount point under which path lives: the longest mountinfo entry that prefixes it. */
+static int parent_mount(const char *path, char *out, size_t size)
+{
+	char line[8192], mp[4096];
+	size_t best = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n;
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		n = strlen(mp);
+		if (n >= best && !strncmp(path, mp, n) && (path[n] == '/' || !path[n] || n == 1)) {
+			best = n;
+			strlcpy(out, mp, size);
+		}
+	}
+	fclose(f);
+	return best ? 0 : -1;
+}
+
+/* pivot_root refuses a new root whose parent mount is shared (rootfsPropagation "shared"
+ * makes every mount so): make just that parent private, as runc does. */
+static int parent_private(const char *root, struct rt_err *err)
+{
+	char mp[4096];
+
+	if (parent_mount(root, mp, sizeof(mp)) < 0)
+		return 0;
+	if (mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
+		return rt_sysfail(err, "make %s private", mp);
+	return 0;
+}
+
+/* pivot_root needs the new root to be a mount point. */
+static int bind_rootfs(struct mnt_ctx *m, struct rt_err *err)
+{
+	const char *root = m->s->root_path;
+	int r;
+
+	if ((r = parent_private(root, err)) < 0)
+		return r;
+
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return rt_sysfail(err, "bind rootfs %s", root);
+	m->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (m->rootfd < 0)
+		return rt_sysfail(err, "open rootfs %s", root);
+	return 0;
+}
+
+int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
+{
+	const struct spec *s = m->s;
+	int r;
+
+	if ((r = root_propagation(s, err)) < 0 || (r = bind_rootfs(m, err)) < 0)
+		return r;
+	/* relative bind sources are relative to the bundle */
+	if (chdir(m->bundle) < 0)
+		return rt_sysfail(err, "chdir %s", m->bundle);
+	for (int i = 0; i < s->nmounts; i++)
+		if ((r = mount_one(m, i, err)) < 0)
+			return r;
+	if (dev_is_tmpfs(s) && (r = default_dev(m, err)) < 0)
+		return r;
+	for (int i = 0; i < s->linux.ndevices; i++)
+		if ((r = create_device(m, &s->linux.devices[i], err)) < 0)
+			return r;
+	return 0;
+}
+
+int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
+{
+	if (fchdir(m->rootfd) < 0)
+		return rt_sysfail(err, "chdir rootfs");
+	if (no_pivot) {
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+			return rt_sysfail(err, "move rootfs to /");
+		if (chroot(".") < 0)
+			return rt_sysfail(err, "chroot");
+	} else {
+		if (rt_pivot_root(".", ".") < 0)
+			return rt_sysfail(err, "pivot_root");
+		/* the old root is stacked on "."; never let its unmount reach the host */
+		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return rt_sysfail(err, "make old root a slave");
+		if (umount2(".", MNT_DETACH) < 0)
+			return rt_sysfail(err, "detach old root");
+	}
+	close(m->rootfd);
+	m->rootfd = -1;
+	if (chdir("/") < 0)
+		return rt_sysfail(err, "chdir /");
+	if (m->s->linux.rootfs_propagation &&
+	    mount(NULL, "/", NULL, m->s->linux.rootfs_propagation, NULL) < 0)
+		return rt_sysfail(err, "set rootfsPropagation");
+	return 0;
+}
+
+static int readonly_path(const char *path, struct rt_err *err)
+{
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return rt_sysfail(err, "bind read-only path %s", path);
+	}
+	return remount_bind(path, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, path, err);
+}
+
+/* Files are hidden under /dev/null, directories under an empty read-only tmpfs. */
+static int mask_path(const char *path, struct rt_err *err)
+{
+	if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != ENOTDIR && errno != EISDIR)
+		return rt_sysfail(err, "mask %s", path);
+	if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+		return rt_sysfail(err, "mask %s", path);
+	return 0;
+}
+
+int mnt_finalize(struct mnt_ctx *m, struct rt_err *err)
+{
+	const struct spec_linux *l = &m->s->linux;
+	int r;
+
+	for (int i = 0; i < l->nreadonly_paths; i++)
+		if ((r = readonly_path(l->readonly_paths[i], err)) < 0)
+			return r;
+	for (int i = 0; i < l->nmasked_paths; i++)
+		if ((r = mask_path(l->masked_paths[i], err)) < 0)
+			return r;
+	if (m->s->root_readonly && (r = remount_bind("/", MS_RDONLY, "/", err)) < 0)
+		return r;
+	return 0;
+}

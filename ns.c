@@ -1,0 +1,179 @@
+/* ns.c - namespace table, joining by path, id maps and time offsets. Creating new
+ * namespaces at clone time makes them owned by the container's new user namespace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "ns.h"
+
+static const unsigned long ns_flags[NS_COUNT] = {
+	[NS_USER] = CLONE_NEWUSER, [NS_PID] = CLONE_NEWPID, [NS_NET] = CLONE_NEWNET,
+	[NS_IPC] = CLONE_NEWIPC,   [NS_UTS] = CLONE_NEWUTS, [NS_CGROUP] = CLONE_NEWCGROUP,
+	[NS_TIME] = CLONE_NEWTIME, [NS_MNT] = CLONE_NEWNS,
+};
+
+unsigned long ns_flag(enum ns_type t)
+{
+	return ns_flags[t];
+}
+
+static int open_paths(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
+{
+	for (int t = 0; t < NS_COUNT; t++) {
+		const struct spec_ns *n = &s->linux.ns[t];
+
+		if (!n->enabled || !n->path)
+			continue;
+		pl->fds[t] = open(n->path, O_RDONLY | O_CLOEXEC);
+		if (pl->fds[t] < 0)
+			return rt_sysfail(err, "open %s namespace %s", spec_ns_name(t), n->path);
+	}
+	return 0;
+}
+
+/* A cgroup namespace is always unshared by the child once it sits in its cgroup, so its
+ * root is the container's cgroup. A user namespace joined by path must be entered
+ * before the others are created, or they would belong to the host's user namespace. */
+int ns_plan(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
+{
+	unsigned long fresh = 0;
+
+	memset(pl, 0, sizeof(*pl));
+	for (int t = 0; t < NS_COUNT; t++) {
+		pl->fds[t] = -1;
+		if (s->linux.ns[t].enabled && !s->linux.ns[t].path)
+			fresh |= ns_flags[t];
+	}
+	pl->time_offsets =
+	    (fresh & CLONE_NEWTIME) && (s->linux.monotonic.set || s->linux.boottime.set);
+	if (s->linux.ns[NS_USER].enabled && s->linux.ns[NS_USER].path) {
+		pl->unshare_flags = fresh;
+		pl->grandchild = fresh & (CLONE_NEWPID | CLONE_NEWTIME);
+	} else {
+		pl->clone_flags = fresh & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
+		pl->unshare_flags = fresh & CLONE_NEWCGROUP;
+		pl->maps = fresh & CLONE_NEWUSER;
+	}
+	return open_paths(pl, s, err);
+}
+
+void ns_close(struct ns_plan *pl)
+{
+	for (int t = 0; t < NS_COUNT; t++) {
+		if (pl->fds[t] >= 0)
+			close(pl->fds[t]);
+		pl->fds[t] = -1;
+	}
+}
+
+int ns_write_time_offsets(const char *proc, const struct spec *s, struct rt_err *err)
+{
+	char buf[128], path[64];
+	int fd, n = 0;
+
+	if (s->linux.monotonic.set)
+		n += snprintf(buf + n, sizeof(buf) - n, "monotonic %lld %u\n",
+			      (long long)s->linux.monotonic.secs, s->linux.monotonic.nanosecs);
+	if (s->linux.boottime.set)
+		n += snprintf(buf + n, sizeof(buf) - n, "boottime %lld %u\n",
+			      (long long)s->linux.boottime.secs, s->linux.boottime.nanosecs);
+	snprintf(path, sizeof(path), "%s/timens_offsets", proc);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_sysfail(err, "open %s", path);
+	if (write(fd, buf, n) != n) {
+		close(fd);
+		return rt_sysfail(err, "write time offsets");
+	}
+	close(fd);
+	return 0;
+}
+
+/* The pid of a joined pid namespace and a new time namespace both apply to children
+ * only, so runt itself can take them on just before clone. */
+int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
+{
+	if (pl->fds[NS_PID] >= 0 && setns(pl->fds[NS_PID], CLONE_NEWPID) < 0)
+		return rt_sysfail(err, "join pid namespace %s", s->linux.ns[NS_PID].path);
+	if (pl->fds[NS_USER] >= 0 || !(s->linux.ns[NS_TIME].enabled && !s->linux.ns[NS_TIME].path))
+		return 0;
+	if (unshare(CLONE_NEWTIME) < 0)
+		return rt_sysfail(err, "create time namespace");
+	return pl->time_offsets ? ns_write_time_offsets("/proc/self", s, err) : 0;
+}
+
+int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
+{
+	for (int t = 0; t < NS_COUNT; t++) {
+		if (pl->fds[t] < 0 || t == NS_PID)
+			continue;
+		if (setns(pl->fds[t], ns_flags[t]) < 0)
+			return rt_sysfail(err, "join %s namespace %s", spec_ns_name(t),
+					  s->linux.ns[t].path);
+		close(pl->fds[t]);
+		pl->fds[t] = -1;
+	}
+	if (pl->unshare_flags && unshare(pl->unshare_flags) < 0)
+		return rt_sysfail(err, "create namespaces");
+	if (pl->grandchild && (pl->unshare_flags & CLONE_NEWTIME) && pl->time_offsets)
+		return ns_write_time_offsets("/proc/self", s, err);
+	return 0;
+}
+
+static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, int n,
+		     struct rt_err *err)
+{
+	char buf[4096], path[64];
+	int fd, len = 0;
+
+	for (int i = 0; i < n && len < (int)sizeof(buf); i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id,
+				m[i].host_id, m[i].size);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_sysfail(err, "open %s", path);
+	/* the kernel takes a map in one write only */
+	if (write(fd, buf, len) != len) {
+		close(fd);
+		return rt_sysfail(err, "write %s", file);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Without CAP_SETGID in the parent namespace (rootless) the kernel accepts a gid_map only
+ * after setgroups is denied. */
+static void deny_setgroups(pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* a failure here shows up as the gid_map write's error */
+	(void)!write(fd, "deny", 4);
+	close(fd);
+}
+
+int ns_write_maps(pid_t pid, const struct spec *s, struct rt_err *err)
+{
+	int r;
+
+	if (!s->linux.nuid_mappings || !s->linux.ngid_mappings)
+		return rt_fail(err, EINVAL,
+			       "config.json: .linux: a new user namespace needs "
+			       "uidMappings and gidMappings");
+	if (geteuid() != 0)
+		deny_setgroups(pid);
+	r = write_map(pid, "uid_map", s->linux.uid_mappings, s->linux.nuid_mappings, err);
+	if (r < 0)
+		return r;
+	return write_map(pid, "gid_map", s->linux.gid_mappings, s->linux.ngid_mappings, err);
+}

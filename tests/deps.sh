@@ -1,0 +1,36 @@
+#!/bin/sh
+# deps.sh - installs what building runt and running its tests need, when missing (Debian,
+# as root); a quick no-op when everything is there. Called by `make deps`.
+
+# package:command-or-file that proves it is installed
+NEEDS="musl-tools:/usr/bin/musl-gcc
+libjsmn-dev:/usr/include/jsmn.h
+busybox-static:/bin/busybox
+clang-format:/usr/bin/clang-format
+file:/usr/bin/file
+strace:/usr/bin/strace
+make:/usr/bin/make
+git:/usr/bin/git"
+
+missing=
+for need in $NEEDS; do
+	[ -e "${need#*:}" ] || missing="$missing ${need%%:*}"
+done
+# busybox (dynamic) also provides /bin/busybox: the rootfs needs the static one.
+if command -v dpkg >/dev/null 2>&1 && ! dpkg -s busybox-static >/dev/null 2>&1; then
+	case " $missing " in *" busybox-static "*) ;; *) missing="$missing busybox-static" ;; esac
+fi
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing:$missing (install them; apt-get needs root on Debian)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null &&
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null || {
+	echo "deps: apt-get install$missing failed" >&2
+	exit 1
+}

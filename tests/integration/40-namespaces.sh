@@ -1,0 +1,113 @@
+#!/bin/sh
+# 40-namespaces.sh - namespaces are created when listed and shared with the host when not;
+# user namespace mappings, time namespace offsets, joining a namespace by path.
+TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
+require_runt
+
+# ns_cmp OUT NAME PROBE_KEY same|differs
+ns_cmp() {
+	_in=$(kv "ns.$3" "$1")
+	_host=$(host_ns "$3")
+	if [ "$4" = same ]; then
+		check_eq "$2: $3 namespace shared with the host" "$_host" "$_in"
+	else
+		check_match "$2: $3 namespace is a namespace" "^$3:\[[0-9]+\]\$" "$_in"
+		check_ne "$2: $3 namespace differs from the host" "$_host" "$_in"
+	fi
+}
+
+# --- the default set: pid network ipc uts mount cgroup ---
+id=$(cid ns)
+B=$(bundle ns /bin/probe ns pid)
+rtc run --bundle "$B" "$id"
+check_rc "run with the default namespaces exits 0" 0
+for t in pid net ipc uts mnt cgroup; do
+	ns_cmp "$OUT" default "$t" differs
+done
+for t in user time; do
+	ns_cmp "$OUT" default "$t" same
+done
+check_eq "in a new pid namespace the process is pid 1" 1 "$(kv pid "$OUT")"
+
+# --- only what is listed ---
+id=$(cid ns-few)
+B=$(RUNT_NAMESPACES="mount pid" RUNT_HOSTNAME= bundle ns-few /bin/probe ns)
+rtc run --bundle "$B" "$id"
+check_rc "run with only mount and pid namespaces exits 0" 0
+for t in pid mnt; do
+	ns_cmp "$OUT" "mount+pid" "$t" differs
+done
+for t in net ipc uts cgroup user time; do
+	ns_cmp "$OUT" "mount+pid" "$t" same
+done
+leftovers_check "namespace sets"
+
+# --- user namespace ---
+if [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" -gt 0 ]; then
+	id=$(cid userns)
+	B=$(RUNT_USERNS=1 bundle userns /bin/probe id ns write /tmp/owned x)
+	rt_create "$id" "$B"
+	check_rc "create with a user namespace exits 0" 0
+	rtc state "$id"
+	pid=$(json_get pid "$OUT")
+	check_eq "uid_map on the host shows the mapping" "0 100000 65536" \
+		"$(tr -s ' \t' '  ' <"/proc/$pid/uid_map" 2>/dev/null | sed 's/^ //')"
+	check_eq "gid_map on the host shows the mapping" "0 100000 65536" \
+		"$(tr -s ' \t' '  ' <"/proc/$pid/gid_map" 2>/dev/null | sed 's/^ //')"
+	rtc start "$id"
+	wait_status "$id" stopped 5
+	out=$(cout "$id")
+	check_eq "inside the user namespace uid is 0" 0 "$(kv uid "$out")"
+	check_eq "inside the user namespace gid is 0" 0 "$(kv gid "$out")"
+	ns_cmp "$out" userns user differs
+	check_eq "a file the container's root creates belongs to host uid 100000" 100000 \
+		"$(stat -c %u "$B/rootfs/tmp/owned" 2>/dev/null)"
+	rtc delete "$id"
+	leftovers_check "user namespace"
+else
+	skip "user namespace" "user namespaces are disabled (max_user_namespaces=0)"
+fi
+
+# --- time namespace ---
+if [ -e /proc/self/ns/time ]; then
+	id=$(cid timens)
+	B=$(RUNT_NAMESPACES="pid network ipc uts mount cgroup time" \
+		RUNT_EXTRA_LINUX='"timeOffsets": {"monotonic": {"secs": 1000000, "nanosecs": 0}, "boottime": {"secs": 2000000, "nanosecs": 0}}' \
+		bundle timens /bin/probe timens ns)
+	host=$("$PROBE" timens)
+	rtc run --bundle "$B" "$id"
+	check_rc "run with a time namespace exits 0" 0
+	t_in=$(kv monotonic "$OUT") t_host=$(kv monotonic "$host")
+	d=$((${t_in:-0} - ${t_host:-0}))
+	diag "monotonic offset: $d s"
+	check "monotonic clock is 1000000 s ahead" \
+		test "$d" -ge 1000000 -a "$d" -le 1000010
+	t_in=$(kv boottime "$OUT") t_host=$(kv boottime "$host")
+	d=$((${t_in:-0} - ${t_host:-0}))
+	diag "boottime offset: $d s"
+	check "boottime clock is 2000000 s ahead" \
+		test "$d" -ge 2000000 -a "$d" -le 2000010
+	ns_cmp "$OUT" timens time differs
+	leftovers_check "time namespace"
+else
+	skip "time namespace" "the kernel has no time namespaces"
+fi
+
+# --- joining a namespace by path ---
+a=$(cid join-a)
+BA=$(bundle join-a /bin/probe sleep 300)
+rt_create "$a" "$BA"
+rtc state "$a"
+apid=$(json_get pid "$OUT")
+anet=$(readlink "/proc/$apid/ns/net")
+b=$(cid join-b)
+BB=$(RUNT_NAMESPACES="pid ipc uts mount network=/proc/$apid/ns/net" bundle join-b /bin/probe ns)
+rtc run --bundle "$BB" "$b"
+check_rc "run joining A's network namespace exits 0" 0
+check_eq "B is in A's network namespace" "$anet" "$(kv ns.net "$OUT")"
+check_ne "A's network namespace is not the host's" "$(host_ns net)" "$anet"
+check_ne "B still got its own uts namespace" "$(readlink "/proc/$apid/ns/uts")" "$(kv ns.uts "$OUT")"
+rtc delete --force "$a"
+leftovers_check "joining a namespace"
+
+done_testing

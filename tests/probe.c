@@ -1,0 +1,696 @@
+/* probe.c - the process integration tests run inside a container: each subcommand prints
+ * facts as stable `key=value` lines, so shell tests compare them with what config.json asked.
+ * `probe id caps nnp` runs several subcommands in order; errors read `key=error ENOENT`. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef PR_GET_NO_NEW_PRIVS
+#define PR_GET_NO_NEW_PRIVS 39
+#endif
+#ifndef CLOCK_BOOTTIME
+#define CLOCK_BOOTTIME 7
+#endif
+
+struct name_num {
+	const char *name;
+	int num;
+};
+
+static const struct name_num errnos[] = {
+	{ "EPERM", EPERM },   { "ENOENT", ENOENT },   { "EIO", EIO },	    { "ENXIO", ENXIO },
+	{ "EBADF", EBADF },   { "EACCES", EACCES },   { "EBUSY", EBUSY },   { "EEXIST", EEXIST },
+	{ "ENODEV", ENODEV }, { "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
+	{ "ENOSPC", ENOSPC }, { "EROFS", EROFS },     { "ELOOP", ELOOP },   { "ENOTTY", ENOTTY },
+	{ NULL, 0 },
+};
+
+static const struct name_num signals[] = {
+	{ "HUP", SIGHUP },	 { "INT", SIGINT },   { "QUIT", SIGQUIT },   { "ILL", SIGILL },
+	{ "TRAP", SIGTRAP },	 { "ABRT", SIGABRT }, { "BUS", SIGBUS },     { "FPE", SIGFPE },
+	{ "KILL", SIGKILL },	 { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },   { "USR2", SIGUSR2 },
+	{ "PIPE", SIGPIPE },	 { "ALRM", SIGALRM }, { "TERM", SIGTERM },   { "CHLD", SIGCHLD },
+	{ "CONT", SIGCONT },	 { "STOP", SIGSTOP }, { "TSTP", SIGTSTP },   { "TTIN", SIGTTIN },
+	{ "TTOU", SIGTTOU },	 { "URG", SIGURG },   { "XCPU", SIGXCPU },   { "XFSZ", SIGXFSZ },
+	{ "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH }, { "IO", SIGIO },
+	{ "PWR", SIGPWR },	 { "SYS", SIGSYS },   { NULL, 0 },
+};
+
+static const struct name_num rlimits[] = {
+	{ "CPU", RLIMIT_CPU },
+	{ "FSIZE", RLIMIT_FSIZE },
+	{ "DATA", RLIMIT_DATA },
+	{ "STACK", RLIMIT_STACK },
+	{ "CORE", RLIMIT_CORE },
+	{ "RSS", RLIMIT_RSS },
+	{ "NPROC", RLIMIT_NPROC },
+	{ "NOFILE", RLIMIT_NOFILE },
+	{ "MEMLOCK", RLIMIT_MEMLOCK },
+	{ "AS", RLIMIT_AS },
+	{ "LOCKS", RLIMIT_LOCKS },
+	{ "SIGPENDING", RLIMIT_SIGPENDING },
+	{ "MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "NICE", RLIMIT_NICE },
+	{ "RTPRIO", RLIMIT_RTPRIO },
+	{ "RTTIME", RLIMIT_RTTIME },
+	{ NULL, 0 },
+};
+
+static const char *const ns_names[] = { "pid",	"net",	  "mnt",  "ipc", "uts",
+					"user", "cgroup", "time", NULL };
+
+static int lookup(const struct name_num *t, const char *name, int *num)
+{
+	for (; t->name; t++) {
+		if (strcmp(t->name, name) == 0) {
+			*num = t->num;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static const char *errno_name(int e)
+{
+	static char buf[32];
+	const struct name_num *t;
+
+	for (t = errnos; t->name; t++) {
+		if (t->num == e)
+			return t->name;
+	}
+	snprintf(buf, sizeof(buf), "errno %d", e);
+	return buf;
+}
+
+/* "15", "TERM" or "SIGTERM"; -1 when unknown. */
+static int parse_signal(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	int num;
+
+	if (*s && *end == '\0')
+		return n > 0 && n < 65 ? (int)n : -1;
+	if (strncmp(s, "SIG", 3) == 0)
+		s += 3;
+	return lookup(signals, s, &num) == 0 ? num : -1;
+}
+
+static void print_error(const char *key, int e)
+{
+	printf("%s=error %s\n", key, errno_name(e));
+}
+
+static int do_ns(char **argv)
+{
+	char path[64], key[32], buf[128];
+	int i;
+
+	for (i = 0; ns_names[i]; i++) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_names[i]);
+		snprintf(key, sizeof(key), "ns.%s", ns_names[i]);
+		n = readlink(path, buf, sizeof(buf) - 1);
+		if (n < 0) {
+			print_error(key, errno);
+			continue;
+		}
+		buf[n] = '\0';
+		printf("%s=%s\n", key, buf);
+	}
+	return 0;
+}
+
+static int do_id(char **argv)
+{
+	gid_t groups[NGROUPS_MAX];
+	int i, n = getgroups(NGROUPS_MAX, groups);
+
+	printf("uid=%u\ngid=%u\neuid=%u\negid=%u\ngroups=", getuid(), getgid(), geteuid(),
+	       getegid());
+	for (i = 0; i < n; i++)
+		printf("%s%u", i ? "," : "", groups[i]);
+	printf("\n");
+	return 0;
+}
+
+/* Prints the "Cap*:" lines (and NoNewPrivs, Seccomp) of /proc/self/status as cap.inh=… */
+static int do_caps(char **argv)
+{
+	static const char *const keys[][2] = { { "CapInh:", "cap.inh" }, { "CapPrm:", "cap.prm" },
+					       { "CapEff:", "cap.eff" }, { "CapBnd:", "cap.bnd" },
+					       { "CapAmb:", "cap.amb" }, { NULL, NULL } };
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int i;
+
+	if (!f) {
+		print_error("caps", errno);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		for (i = 0; keys[i][0]; i++) {
+			size_t len = strlen(keys[i][0]);
+
+			if (strncmp(line, keys[i][0], len) == 0)
+				printf("%s=%s", keys[i][1], line + len + strspn(line + len, " \t"));
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int do_nnp(char **argv)
+{
+	printf("nnp=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	return 0;
+}
+
+static void print_limit(rlim_t v)
+{
+	if (v == RLIM_INFINITY)
+		printf("unlimited");
+	else
+		printf("%llu", (unsigned long long)v);
+}
+
+static int do_rlimit(char **argv)
+{
+	const char *name = argv[0];
+	struct rlimit rl;
+	int res;
+
+	if (strncmp(name, "RLIMIT_", 7) == 0)
+		name += 7;
+	if (lookup(rlimits, name, &res) < 0) {
+		fprintf(stderr, "probe: unknown rlimit %s\n", argv[0]);
+		return 2;
+	}
+	if (getrlimit(res, &rl) < 0) {
+		printf("rlimit.%s=error %s\n", name, errno_name(errno));
+		return 0;
+	}
+	printf("rlimit.%s=", name);
+	print_limit(rl.rlim_cur);
+	printf(" ");
+	print_limit(rl.rlim_max);
+	printf("\n");
+	return 0;
+}
+
+static int do_umask(char **argv)
+{
+	mode_t m = umask(0);
+
+	umask(m);
+	printf("umask=%04o\n", (unsigned)m);
+	return 0;
+}
+
+static int do_cwd(char **argv)
+{
+	char buf[PATH_MAX];
+
+	if (!getcwd(buf, sizeof(buf)))
+		print_error("cwd", errno);
+	else
+		printf("cwd=%s\n", buf);
+	return 0;
+}
+
+static int do_env(char **argv)
+{
+	const char *v = getenv(argv[0]);
+
+	if (v)
+		printf("env.%s=%s\n", argv[0], v);
+	else
+		printf("env.%s.unset=1\n", argv[0]);
+	return 0;
+}
+
+static int do_environ(char **argv)
+{
+	extern char **environ;
+	char **e;
+
+	for (e = environ; *e; e++)
+		printf("environ=%s\n", *e);
+	return 0;
+}
+
+/* The whole vector, program name included: process.args[0] must reach execve unchanged. */
+static char **main_argv;
+
+static int do_argv(char **argv)
+{
+	int i;
+
+	for (i = 0; main_argv[i]; i++)
+		printf("argv.%d=%s\n", i, main_argv[i]);
+	printf("argc=%d\n", i);
+	return 0;
+}
+
+static int do_hostname(char **argv)
+{
+	struct utsname u;
+
+	uname(&u);
+	printf("hostname=%s\n", u.nodename);
+	return 0;
+}
+
+static int do_domainname(char **argv)
+{
+	struct utsname u;
+
+	uname(&u);
+	printf("domainname=%s\n", u.domainname);
+	return 0;
+}
+
+static int do_pid(char **argv)
+{
+	printf("pid=%d\nppid=%d\n", (int)getpid(), (int)getppid());
+	return 0;
+}
+
+/* Prints the first line of a file as key=line, or key=error ENOENT. */
+static void print_file_line(const char *key, const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		print_error(key, errno);
+		return;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		print_error(key, errno);
+		close(fd);
+		return;
+	}
+	close(fd);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("%s=%s\n", key, buf);
+}
+
+static int do_oom(char **argv)
+{
+	print_file_line("oom_score_adj", "/proc/self/oom_score_adj");
+	return 0;
+}
+
+static int do_personality(char **argv)
+{
+	printf("personality=0x%x\n", (unsigned)personality(0xffffffff));
+	return 0;
+}
+
+/* One mountinfo line: id parent maj:min root point opts [optional…] - type source superopts */
+static void print_mount(char *line)
+{
+	char *f[64], *save = NULL, *tok, prop[256] = "";
+	int n = 0, sep = -1, i;
+
+	for (tok = strtok_r(line, " \n", &save); tok && n < 64;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		if (strcmp(tok, "-") == 0 && sep < 0)
+			sep = n;
+		f[n++] = tok;
+	}
+	if (sep < 6 || n < sep + 4)
+		return;
+	for (i = 6; i < sep; i++) {
+		strncat(prop, i > 6 ? "," : "", sizeof(prop) - strlen(prop) - 1);
+		strncat(prop, f[i], sizeof(prop) - strlen(prop) - 1);
+	}
+	printf("mount=%s type=%s opts=%s super=%s prop=%s src=%s root=%s\n", f[4], f[sep + 1], f[5],
+	       f[sep + 3], prop[0] ? prop : "private", f[sep + 2], f[3]);
+}
+
+static int do_mountinfo(char **argv)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	if (!f) {
+		print_error("mountinfo", errno);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f))
+		print_mount(line);
+	fclose(f);
+	return 0;
+}
+
+static int do_timens(char **argv)
+{
+	struct timespec mono, boot;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	printf("monotonic=%lld\nboottime=%lld\n", (long long)mono.tv_sec, (long long)boot.tv_sec);
+	return 0;
+}
+
+static int do_exit(char **argv)
+{
+	fflush(stdout);
+	exit(atoi(argv[0]));
+}
+
+/* The init of a pid namespace ignores signals it has no handler for, even from itself;
+ * a real fault is forced by the kernel, so SEGV can always kill the probe. */
+static int do_kill_self(char **argv)
+{
+	int sig = parse_signal(argv[0]);
+	sigset_t all;
+
+	if (sig < 0) {
+		fprintf(stderr, "probe: unknown signal %s\n", argv[0]);
+		return 2;
+	}
+	fflush(stdout);
+	signal(sig, SIG_DFL);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	kill(getpid(), sig);
+	if (sig == SIGSEGV)
+		*(volatile int *)(uintptr_t)0 = 0;
+	printf("kill-self=ignored\n");
+	fflush(stdout);
+	exit(1);
+}
+
+static int do_sleep(char **argv)
+{
+	double s = strtod(argv[0], NULL);
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	fflush(stdout);
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static volatile sig_atomic_t caught;
+
+static void on_signal(int sig)
+{
+	caught = sig;
+}
+
+/* Handlers make the signal deliverable even to a pid namespace's init. */
+static int do_wait_signal(char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t all, none;
+	int sig;
+
+	sigfillset(&all);
+	sigemptyset(&none);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	for (sig = 1; sig < 32; sig++) {
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD)
+			sigaction(sig, &sa, NULL);
+	}
+	printf("ready=1\n");
+	fflush(stdout);
+	while (!caught)
+		sigsuspend(&none);
+	printf("signal=%d\n", (int)caught);
+	fflush(stdout);
+	exit(0);
+}
+
+static void print_fd(int fd)
+{
+	char path[64], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n < 0) {
+		printf("fd.%d=closed\n", fd);
+		return;
+	}
+	buf[n] = '\0';
+	printf("fd.%d=%s\n", fd, buf);
+}
+
+static int do_stdio(char **argv)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++)
+		print_fd(fd);
+	return 0;
+}
+
+/* Every open fd except the one reading /proc/self/fd: a runtime must not leak its own. */
+static int do_fds(char **argv)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int fds[1024], n = 0, i;
+
+	if (!d) {
+		print_error("fds", errno);
+		return 0;
+	}
+	while ((e = readdir(d)) && n < 1024) {
+		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d))
+			fds[n++] = atoi(e->d_name);
+	}
+	closedir(d);
+	for (i = 0; i < n; i++)
+		print_fd(fds[i]);
+	return 0;
+}
+
+static int do_write(char **argv)
+{
+	char key[PATH_MAX + 16];
+	int fd = open(argv[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	snprintf(key, sizeof(key), "write.%s", argv[0]);
+	if (fd < 0 || dprintf(fd, "%s\n", argv[1]) < 0) {
+		print_error(key, errno);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	close(fd);
+	printf("%s=ok\n", key);
+	return 0;
+}
+
+static int do_read(char **argv)
+{
+	char key[PATH_MAX + 16];
+
+	snprintf(key, sizeof(key), "read.%s", argv[0]);
+	print_file_line(key, argv[0]);
+	return 0;
+}
+
+static const char *file_type(mode_t m)
+{
+	if (S_ISREG(m))
+		return "reg";
+	if (S_ISDIR(m))
+		return "dir";
+	if (S_ISCHR(m))
+		return "chr";
+	if (S_ISBLK(m))
+		return "blk";
+	if (S_ISLNK(m))
+		return "lnk";
+	if (S_ISFIFO(m))
+		return "fifo";
+	return "sock";
+}
+
+/* stat./dev/null=chr 0666 0 0 1:3 (type, permission bits, uid, gid, rdev) */
+static int do_stat(char **argv)
+{
+	struct stat st;
+
+	if (lstat(argv[0], &st) < 0) {
+		printf("stat.%s=error %s\n", argv[0], errno_name(errno));
+		return 0;
+	}
+	printf("stat.%s=%s %04o %u %u %u:%u\n", argv[0], file_type(st.st_mode),
+	       (unsigned)(st.st_mode & 07777), st.st_uid, st.st_gid, major(st.st_rdev),
+	       minor(st.st_rdev));
+	return 0;
+}
+
+static int do_readlink(char **argv)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(argv[0], buf, sizeof(buf) - 1);
+
+	if (n < 0) {
+		printf("readlink.%s=error %s\n", argv[0], errno_name(errno));
+		return 0;
+	}
+	buf[n] = '\0';
+	printf("readlink.%s=%s\n", argv[0], buf);
+	return 0;
+}
+
+static int do_sysctl(char **argv)
+{
+	char path[PATH_MAX], key[PATH_MAX];
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", argv[0]);
+	for (p = path + strlen("/proc/sys/"); *p; p++) {
+		if (*p == '.')
+			*p = '/';
+	}
+	snprintf(key, sizeof(key), "sysctl.%s", argv[0]);
+	print_file_line(key, path);
+	return 0;
+}
+
+static int do_cgroup(char **argv)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096];
+
+	if (!f) {
+		print_error("cgroup", errno);
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f))
+		printf("cgroup=%s", line);
+	fclose(f);
+	return 0;
+}
+
+static int do_echo(char **argv)
+{
+	printf("%s\n", argv[0]);
+	return 0;
+}
+
+static int do_stderr(char **argv)
+{
+	fflush(stdout);
+	dprintf(2, "%s\n", argv[0]);
+	return 0;
+}
+
+struct subcmd {
+	const char *name;
+	int nargs; /* -1: takes the rest of the command line */
+	int (*fn)(char **argv);
+	const char *help;
+};
+
+static const struct subcmd subcmds[] = {
+	{ "ns", 0, do_ns, "ns.pid=pid:[…] for pid net mnt ipc uts user cgroup time" },
+	{ "id", 0, do_id, "uid gid euid egid groups=a,b" },
+	{ "caps", 0, do_caps, "cap.inh cap.prm cap.eff cap.bnd cap.amb (hex)" },
+	{ "nnp", 0, do_nnp, "nnp=0|1" },
+	{ "rlimit", 1, do_rlimit, "NAME: rlimit.NAME=SOFT HARD" },
+	{ "umask", 0, do_umask, "umask=0022" },
+	{ "cwd", 0, do_cwd, "cwd=/" },
+	{ "env", 1, do_env, "NAME: env.NAME=value or env.NAME.unset=1" },
+	{ "environ", 0, do_environ, "environ=K=V for each variable" },
+	{ "argv", -1, do_argv, "ARGS…: argv.N=arg for the whole command line, argc=N" },
+	{ "hostname", 0, do_hostname, "hostname=…" },
+	{ "domainname", 0, do_domainname, "domainname=…" },
+	{ "pid", 0, do_pid, "pid=N ppid=N" },
+	{ "oom", 0, do_oom, "oom_score_adj=N" },
+	{ "personality", 0, do_personality, "personality=0x0" },
+	{ "mountinfo", 0, do_mountinfo, "mount=POINT type= opts= super= prop= src= root=" },
+	{ "timens", 0, do_timens, "monotonic=S boottime=S" },
+	{ "exit", 1, do_exit, "N: exit with status N" },
+	{ "kill-self", 1, do_kill_self, "SIG: die by signal SIG" },
+	{ "sleep", 1, do_sleep, "SECONDS" },
+	{ "wait-signal", 0, do_wait_signal, "prints ready=1, then signal=N for the first signal" },
+	{ "stdio", 0, do_stdio, "fd.0= fd.1= fd.2= (target or closed)" },
+	{ "fds", 0, do_fds, "fd.N=target for every open fd" },
+	{ "write", 2, do_write, "PATH TEXT: write.PATH=ok" },
+	{ "read", 1, do_read, "PATH: read.PATH=first line" },
+	{ "stat", 1, do_stat, "PATH: stat.PATH=TYPE MODE UID GID MAJ:MIN" },
+	{ "readlink", 1, do_readlink, "PATH: readlink.PATH=target" },
+	{ "sysctl", 1, do_sysctl, "NAME: sysctl.NAME=value" },
+	{ "cgroup", 0, do_cgroup, "cgroup=line of /proc/self/cgroup" },
+	{ "echo", 1, do_echo, "TEXT: prints TEXT" },
+	{ "stderr", 1, do_stderr, "TEXT: prints TEXT on stderr" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int usage(void)
+{
+	const struct subcmd *c;
+
+	fprintf(stderr, "usage: probe SUBCOMMAND [ARGS]... [SUBCOMMAND [ARGS]...]...\n");
+	for (c = subcmds; c->name; c++)
+		fprintf(stderr, "  %-12s %s\n", c->name, c->help);
+	return 2;
+}
+
+static const struct subcmd *find_subcmd(const char *name)
+{
+	const struct subcmd *c;
+
+	for (c = subcmds; c->name; c++) {
+		if (strcmp(c->name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1, rc;
+
+	main_argv = argv;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 2)
+		return usage();
+	while (i < argc) {
+		const struct subcmd *c = find_subcmd(argv[i]);
+
+		if (!c) {
+			fprintf(stderr, "probe: unknown subcommand %s\n", argv[i]);
+			return usage();
+		}
+		if (c->nargs > 0 && i + c->nargs >= argc) {
+			fprintf(stderr, "probe: %s needs %d argument(s)\n", c->name, c->nargs);
+			return 2;
+		}
+		rc = c->fn(argv + i + 1);
+		if (rc)
+			return rc;
+		i += c->nargs < 0 ? argc - i : 1 + c->nargs;
+	}
+	return 0;
+}
