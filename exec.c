@@ -23,7 +23,7 @@
 
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_GRANDCHILD };
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_GRANDCHILD, SYNC_USERMAP };
 
 struct sync_msg {
 	int type;
@@ -119,9 +119,21 @@ static int child_early(struct rt_err *err)
 	return 0;
 }
 
+/* A user namespace made by unshare (after joining paths) gets its maps from runt now. */
+static int late_maps(const struct container *c, int sync, struct rt_err *err)
+{
+	if (!c->ns.late || !c->ns.maps)
+		return 0;
+	if (sync_send(sync, SYNC_USERMAP, 0, NULL) < 0)
+		return rt_sysfail(err, "ask for id maps");
+	return wait_go(sync, err);
+}
+
+/* In a user namespace we made or joined, our host uid is unmapped until we switch to the
+ * namespace's root (files we create would fail with EOVERFLOW). */
 static int become_root(const struct container *c, struct rt_err *err)
 {
-	if (!c->ns.maps)
+	if (!c->ns.maps && !c->spec.linux.ns[NS_USER].path)
 		return 0;
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return rt_sysfail(err, "become root in the user namespace");
@@ -347,8 +359,8 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	int r;
 
 	if ((r = child_early(err)) < 0 || (r = wait_go(sync, err)) < 0 ||
-	    (r = become_root(c, err)) < 0 || (r = ns_join(&c->ns, s, err)) < 0 ||
-	    (r = maybe_grandchild(c, sync, err)) < 0 ||
+	    (r = ns_join(&c->ns, s, err)) < 0 || (r = late_maps(c, sync, err)) < 0 ||
+	    (r = become_root(c, err)) < 0 || (r = maybe_grandchild(c, sync, err)) < 0 ||
 	    (r = apply_affinity(s->process.cpu_affinity_initial, err)) < 0 ||
 	    (r = set_names(c, err)) < 0 || (r = new_keyring(c, err)) < 0 ||
 	    (r = setup_rootfs(c, err)) < 0 || (r = apply_process_attrs(s, err)) < 0)
@@ -475,6 +487,7 @@ static int drive_child(struct container *c, struct rt_err *err)
 {
 	struct sync_msg m;
 	pid_t from = 0;
+	int r;
 
 	for (;;) {
 		switch (sync_recv_cred(c->sync_fd, &m, &from)) {
@@ -487,6 +500,12 @@ static int drive_child(struct container *c, struct rt_err *err)
 			if (c->pidfd >= 0)
 				close(c->pidfd);
 			c->pidfd = rt_pidfd_open(c->pid, 0);
+			break;
+		case SYNC_USERMAP:
+			if ((r = ns_write_maps(c->direct_child, &c->spec, err)) < 0)
+				return r;
+			if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
+				return child_died(c, err);
 			break;
 		case SYNC_ERROR:
 			m.msg[sizeof(m.msg) - 1] = '\0';
@@ -505,7 +524,7 @@ static int start_child(struct container *c, bool in_cgroup, struct rt_err *err)
 
 	if (!in_cgroup && (r = cg_enter(&c->cg, c->pid, err)) < 0)
 		return r;
-	if (c->ns.maps && (r = ns_write_maps(c->pid, &c->spec, err)) < 0)
+	if (c->ns.maps && !c->ns.late && (r = ns_write_maps(c->pid, &c->spec, err)) < 0)
 		return r;
 	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return child_died(c, err);

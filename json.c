@@ -38,6 +38,59 @@ static bool only_space(const char *s, size_t from, size_t len)
 	return true;
 }
 
+/* JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool valid_number(const char *s, const char *end)
+{
+	const char *d;
+
+	s += *s == '-';
+	if (s >= end || *s < '0' || *s > '9' ||
+	    (*s == '0' && s + 1 < end && s[1] >= '0' && s[1] <= '9'))
+		return false;
+	while (s < end && *s >= '0' && *s <= '9')
+		s++;
+	if (s < end && *s == '.') {
+		for (d = ++s; s < end && *s >= '0' && *s <= '9'; s++)
+			;
+		if (s == d)
+			return false;
+	}
+	if (s < end && (*s == 'e' || *s == 'E')) {
+		s++;
+		s += s < end && (*s == '+' || *s == '-');
+		for (d = s; s < end && *s >= '0' && *s <= '9'; s++)
+			;
+		if (s == d)
+			return false;
+	}
+	return s == end;
+}
+
+/* jsmn's strict mode checks only a primitive's first character ("tru", "01" pass). */
+static bool valid_primitive(const char *s, size_t len)
+{
+	static const char *const words[] = { "true", "false", "null" };
+
+	for (size_t i = 0; i < 3; i++)
+		if (len == strlen(words[i]) && !memcmp(s, words[i], len))
+			return true;
+	return valid_number(s, s + len);
+}
+
+static int check_primitives(const struct json *j, struct rt_err *err)
+{
+	for (int i = 0; i < j->ntok; i++) {
+		const jsmntok_t *t = &j->tok[i];
+
+		if (t->type == JSMN_PRIMITIVE &&
+		    !valid_primitive(j->buf + t->start, t->end - t->start))
+			return rt_fail(err, EINVAL, "%s: invalid JSON: bad literal \"%.*s\"",
+				       j->what, t->end - t->start > 20 ? 20 : t->end - t->start,
+				       j->buf + t->start);
+	}
+	return 0;
+}
+
 int json_parse(struct json *j, const char *what, char *buf, size_t len, struct rt_err *err)
 {
 	jsmn_parser p;
@@ -65,7 +118,7 @@ int json_parse(struct json *j, const char *what, char *buf, size_t len, struct r
 	if (json_next(j, 0) != j->ntok || !only_space(buf, j->tok[0].end, len))
 		return rt_fail(err, EINVAL, "%s: invalid JSON: trailing data after the object",
 			       what);
-	return 0;
+	return check_primitives(j, err);
 }
 
 void json_free(struct json *j)

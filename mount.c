@@ -351,32 +351,63 @@ static int mount_cgroup(struct mnt_ctx *m, struct mnt_target *t, struct mopts *o
 	return 0;
 }
 
-static int do_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts *o,
-		    struct mnt_target *t, struct rt_err *err)
+static int mount_bind(struct mnt_ctx *m, const char *source, const char *dest, struct mopts *o,
+		      struct mnt_target *t, struct rt_err *err)
 {
 	char src[64];
 	bool is_file = false;
 	int sfd, r;
 
-	if (is_cgroup_type(sm->type) && !o->bind)
-		return target_open(m, sm->destination, false, t, err) ?: mount_cgroup(m, t, o, err);
-	if (!o->bind) {
-		if ((r = target_open(m, sm->destination, false, t, err)) < 0)
-			return r;
-		if (mount(sm->source ? sm->source : "none", t->path, sm->type,
-			  o->flags & ~MS_REMOUNT, o->data[0] ? o->data : NULL) < 0)
-			return rt_sysfail(err, "mount %s", sm->type ? sm->type : "");
-		return 0;
-	}
-	if (!sm->source)
+	if (!source)
 		return rt_fail(err, EINVAL, "bind mount without a source");
-	if ((sfd = bind_source(sm->source, src, sizeof(src), &is_file, err)) < 0)
+	if ((sfd = bind_source(source, src, sizeof(src), &is_file, err)) < 0)
 		return sfd;
-	r = target_open(m, sm->destination, is_file, t, err);
+	r = target_open(m, dest, is_file, t, err);
 	if (r == 0 && mount(src, t->path, NULL, o->flags & (MS_BIND | MS_REC), NULL) < 0)
-		r = rt_sysfail(err, "bind %s", sm->source);
+		r = rt_sysfail(err, "bind %s", source);
 	close(sfd);
 	return r;
+}
+
+/* sysfs belongs to the network namespace's owner: a new user namespace that joined a
+ * host-owned network namespace may not mount it, so (like runc) bind the host's /sys. */
+static bool sysfs_needs_bind(const struct mnt_ctx *m, const struct spec_mount *sm)
+{
+	return errno == EPERM && m->userns && sm->type && !strcmp(sm->type, "sysfs");
+}
+
+static int mount_fs(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts *o,
+		    struct mnt_target *t, struct rt_err *err)
+{
+	int r = target_open(m, sm->destination, false, t, err);
+
+	if (r < 0)
+		return r;
+	if (mount(sm->source ? sm->source : "none", t->path, sm->type, o->flags & ~MS_REMOUNT,
+		  o->data[0] ? o->data : NULL) == 0)
+		return 0;
+	if (!sysfs_needs_bind(m, sm))
+		return rt_sysfail(err, "mount %s", sm->type ? sm->type : "");
+	close(t->fd);
+	t->fd = -1;
+	o->bind = true;
+	o->flags |= MS_BIND | MS_REC;
+	return mount_bind(m, "/sys", sm->destination, o, t, err);
+}
+
+static int do_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts *o,
+		    struct mnt_target *t, struct rt_err *err)
+{
+	int r;
+
+	if (is_cgroup_type(sm->type) && !o->bind) {
+		if ((r = target_open(m, sm->destination, false, t, err)) < 0)
+			return r;
+		return mount_cgroup(m, t, o, err);
+	}
+	if (!o->bind)
+		return mount_fs(m, sm, o, t, err);
+	return mount_bind(m, sm->source, sm->destination, o, t, err);
 }
 
 /* A bind mount ignores every flag but MS_BIND|MS_REC: the rest needs a remount. */

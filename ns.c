@@ -35,9 +35,20 @@ static int open_paths(struct ns_plan *pl, const struct spec *s, struct rt_err *e
 	return 0;
 }
 
+/* Joining a namespace by path needs privileges over its owner, which a process already
+ * in a new user namespace lacks: then every path is joined first and the new namespaces
+ * are made afterwards by unshare (runc's order). */
+static bool joins_owned_elsewhere(const struct spec *s)
+{
+	for (int t = 0; t < NS_COUNT; t++)
+		if (t != NS_PID && s->linux.ns[t].enabled && s->linux.ns[t].path)
+			return true;
+	return false;
+}
+
 /* A cgroup namespace is always unshared by the child once it sits in its cgroup, so its
- * root is the container's cgroup. A user namespace joined by path must be entered
- * before the others are created, or they would belong to the host's user namespace. */
+ * root is the container's cgroup. Otherwise clone() creates everything at once, which
+ * makes the new namespaces belong to the new user namespace. */
 int ns_plan(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 {
 	unsigned long fresh = 0;
@@ -50,13 +61,15 @@ int ns_plan(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 	}
 	pl->time_offsets =
 	    (fresh & CLONE_NEWTIME) && (s->linux.monotonic.set || s->linux.boottime.set);
-	if (s->linux.ns[NS_USER].enabled && s->linux.ns[NS_USER].path) {
+	pl->maps = fresh & CLONE_NEWUSER;
+	pl->late = (s->linux.ns[NS_USER].enabled && s->linux.ns[NS_USER].path) ||
+		   (pl->maps && joins_owned_elsewhere(s));
+	if (pl->late) {
 		pl->unshare_flags = fresh;
 		pl->grandchild = fresh & (CLONE_NEWPID | CLONE_NEWTIME);
 	} else {
 		pl->clone_flags = fresh & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
 		pl->unshare_flags = fresh & CLONE_NEWCGROUP;
-		pl->maps = fresh & CLONE_NEWUSER;
 	}
 	return open_paths(pl, s, err);
 }
@@ -99,7 +112,7 @@ int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *e
 {
 	if (pl->fds[NS_PID] >= 0 && setns(pl->fds[NS_PID], CLONE_NEWPID) < 0)
 		return rt_sysfail(err, "join pid namespace %s", s->linux.ns[NS_PID].path);
-	if (pl->fds[NS_USER] >= 0 || !(s->linux.ns[NS_TIME].enabled && !s->linux.ns[NS_TIME].path))
+	if (pl->late || !(s->linux.ns[NS_TIME].enabled && !s->linux.ns[NS_TIME].path))
 		return 0;
 	if (unshare(CLONE_NEWTIME) < 0)
 		return rt_sysfail(err, "create time namespace");
@@ -119,7 +132,7 @@ int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 	}
 	if (pl->unshare_flags && unshare(pl->unshare_flags) < 0)
 		return rt_sysfail(err, "create namespaces");
-	if (pl->grandchild && (pl->unshare_flags & CLONE_NEWTIME) && pl->time_offsets)
+	if (pl->late && (pl->unshare_flags & CLONE_NEWTIME) && pl->time_offsets)
 		return ns_write_time_offsets("/proc/self", s, err);
 	return 0;
 }

@@ -15,6 +15,7 @@ struct ns_plan {
 	int fds[NS_COUNT];	     /* namespaces to join, -1 when not joined */
 	bool grandchild;	     /* a new pid/time ns made by unshare needs one more fork */
 	bool maps;		     /* parent writes uid_map/gid_map of the child */
+	bool late;		     /* join every path first, then unshare (maps on request) */
 	bool time_offsets;	     /* parent (or child) writes timens_offsets */
 };
 

@@ -110,4 +110,83 @@ check_ne "B still got its own uts namespace" "$(readlink "/proc/$apid/ns/uts")" 
 rtc delete --force "$a"
 leftovers_check "joining a namespace"
 
+# --- joining a pid namespace: runt enters it before clone (it applies to children) ---
+a=$(cid joinpid-a)
+BA=$(bundle joinpid-a /bin/probe sleep 300)
+rt_create "$a" "$BA"
+rtc state "$a"
+apid=$(json_get pid "$OUT")
+b=$(cid joinpid-b)
+BB=$(RUNT_NAMESPACES="ipc uts mount pid=/proc/$apid/ns/pid" bundle joinpid-b /bin/probe ns pid)
+rtc run --bundle "$BB" "$b"
+check_rc "run joining A's pid namespace exits 0" 0
+check_eq "B is in A's pid namespace" "$(readlink "/proc/$apid/ns/pid")" "$(kv ns.pid "$OUT")"
+check_ne "B is not pid 1 there (A's init is)" 1 "$(kv pid "$OUT")"
+check_eq "runt's own pid namespace is unchanged" "$(host_ns pid)" "$(readlink /proc/self/ns/pid)"
+rtc delete --force "$a"
+leftovers_check "joining a pid namespace"
+
+# --- joining a user namespace: the new ones must belong to it, so the init is a grandchild ---
+if [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" -gt 0 ]; then
+	a=$(cid joinuser-a)
+	BA=$(RUNT_USERNS=1 bundle joinuser-a /bin/probe sleep 300)
+	rt_create "$a" "$BA"
+	rtc state "$a"
+	apid=$(json_get pid "$OUT")
+	b=$(cid joinuser-b)
+	BB=$(RUNT_NAMESPACES="pid ipc uts mount network user=/proc/$apid/ns/user" \
+		bundle joinuser-b /bin/probe ns id pid write /tmp/owned x)
+	chown -R 100000:100000 "$BB/rootfs/tmp"
+	rt_create "$b" "$BB"
+	check_rc "create joining A's user namespace exits 0" 0
+	rtc state "$b"
+	bpid=$(json_get pid "$OUT")
+	check "state's pid for B is alive on the host" pid_alive "$bpid"
+	auser=$(readlink "/proc/$apid/ns/user")
+	check_eq "B's init sits in A's user namespace" "$auser" "$(readlink "/proc/$bpid/ns/user")"
+	rtc start "$b"
+	wait_status "$b" stopped 5
+	out=$(cat "$WORK/$b.out" 2>/dev/null)
+	check_eq "inside B uid is 0 (A's mapping)" 0 "$(kv uid "$out")"
+	check_eq "B's new pid namespace works: its init is pid 1" 1 "$(kv pid "$out")"
+	check_eq "B sees A's user namespace" "$auser" "$(kv ns.user "$out")"
+	check_eq "B wrote a file as container root = host uid 100000" 100000 \
+		"$(stat -c %u "$BB/rootfs/tmp/owned" 2>/dev/null)"
+	rtc delete "$b"
+	rtc delete --force "$a"
+	leftovers_check "joining a user namespace"
+else
+	skip "joining a user namespace" "user namespaces are disabled"
+fi
+
+# --- a new user namespace that also joins a host-owned namespace: join first, then unshare ---
+if [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" -gt 0 ]; then
+	a=$(cid latens-a)
+	BA=$(bundle latens-a /bin/probe sleep 300)
+	rt_create "$a" "$BA"
+	rtc state "$a"
+	apid=$(json_get pid "$OUT")
+	b=$(cid latens-b)
+	BB=$(RUNT_USERNS=1 RUNT_NAMESPACES="pid ipc uts mount network=/proc/$apid/ns/net" \
+		bundle latens-b /bin/probe ns id pid)
+	rtc run --bundle "$BB" "$b"
+	check_rc "run with a new user namespace joining A's network namespace exits 0" 0
+	check_eq "it is in A's network namespace" "$(readlink "/proc/$apid/ns/net")" "$(kv ns.net "$OUT")"
+	check_eq "it is root in its own user namespace" 0 "$(kv uid "$OUT")"
+	check_ne "its user namespace is not the host's" "$(host_ns user)" "$(kv ns.user "$OUT")"
+	check_eq "its init is pid 1 of a new pid namespace" 1 "$(kv pid "$OUT")"
+	rtc delete --force "$a"
+	leftovers_check "new user namespace joining a network namespace"
+else
+	skip "new user namespace joining a network namespace" "user namespaces are disabled"
+fi
+
+# --- --no-pivot: MS_MOVE + chroot instead of pivot_root ---
+id=$(cid nopivot)
+B=$(bundle nopivot /bin/probe ns cwd)
+rtc run --no-pivot --bundle "$B" "$id"
+check_rc "run --no-pivot exits 0" 0
+check_eq "--no-pivot: cwd is / inside" / "$(kv cwd "$OUT")"
+leftovers_check "--no-pivot"
+
 done_testing

@@ -1,4 +1,4 @@
-/* test_caps.c - capability names, and caps_apply in a forked child read back from
+/* test_caps.c - capability names, and caps_drop_bounding + caps_apply in a forked child read back from
  * /proc/self/status (skipped without the privileges to change capabilities). */
 #include <errno.h>
 #include <inttypes.h>
@@ -64,7 +64,7 @@ static void child(const struct spec_process *p, int fd)
 	char status[4096], out[1200];
 	int len;
 
-	if (caps_apply(p, &err) < 0) {
+	if (caps_drop_bounding(p, &err) < 0 || caps_apply(p, &err) < 0) {
 		len = snprintf(out, sizeof(out), "error: %s", err.msg);
 	} else if (read_status(status, sizeof(status)) < 0) {
 		len = snprintf(out, sizeof(out), "error: cannot read /proc/self/status");
@@ -141,10 +141,10 @@ static void test_apply(void)
 	p.caps[CAPSET_EFFECTIVE] = CAP(5);
 	p.caps[CAPSET_AMBIENT] = CAP(0);
 	run_child(&p, out, sizeof(out));
-	is_str(out,
-	       "error: raise ambient capability CAP_CHOWN: Operation not permitted (hint: ambient "
-	       "capabilities must be permitted and inheritable)",
-	       "ambient outside inheritable refused with a hint");
+	/* runc's default spec asks for ambient caps that are not inheritable: skipped, no error */
+	snprintf(want, sizeof(want), "%llx %llx %llx %llx 0", CAP(0) | CAP(5) | CAP(29), CAP(5),
+		 CAP(0) | CAP(5), CAP(5));
+	is_str(out, want, "ambient outside inheritable is left out");
 	p.caps[CAPSET_AMBIENT] = 0;
 	p.caps[CAPSET_BOUNDING] = 0;
 	p.caps[CAPSET_PERMITTED] = p.caps[CAPSET_EFFECTIVE] = p.caps[CAPSET_INHERITABLE] = 0;

@@ -46,6 +46,15 @@ static void test_parse(void)
 	parse_err("{a:1}", "t.json: invalid JSON", "unquoted key");
 	parse_err("{1:2}", "t.json: invalid JSON", "number as a key");
 	parse_err("{'a':xyz}", "t.json: invalid JSON", "bare word");
+	parse_err("{'a':tru}", "t.json: invalid JSON: bad literal \"tru\"", "truncated true");
+	parse_err("{'a':falsey}", "t.json: invalid JSON: bad literal \"falsey\"", "falsey");
+	parse_err("{'a':nul}", "t.json: invalid JSON: bad literal \"nul\"", "truncated null");
+	parse_err("{'a':01}", "t.json: invalid JSON: bad literal \"01\"", "leading zero");
+	parse_err("{'a':-}", "t.json: invalid JSON: bad literal \"-\"", "lone minus");
+	parse_err("{'a':1x}", "t.json: invalid JSON: bad literal \"1x\"", "number with junk");
+	parse_err("{'a':[1.]}", "t.json: invalid JSON: bad literal \"1.\"", "dot without digits");
+	is_int(load("{'a':[0,-1,1.5,2e3,-0.5E-2,true,false,null]}", &err), 0,
+	       "every valid literal form accepted");
 	parse_err("{'a':'\\x'}", "t.json: invalid JSON", "unknown escape");
 	parse_err("{'a':'\\u12'}", "t.json: invalid JSON", "short \\u escape");
 }

@@ -494,6 +494,16 @@ static const struct {
 	{ "nanosecs too large",
 	  LINUX("'timeOffsets':{'monotonic':{'secs':1,'nanosecs':1000000000}}"),
 	  "config.json: .linux.timeOffsets.monotonic.nanosecs: must be below 1000000000" },
+	{ "ipc sysctl without an ipc namespace",
+	  LINUX("'namespaces':[{'type':'network'}],'sysctl':{'kernel.msgmax':'4000'}"),
+	  "config.json: .linux.sysctl: sysctl \"kernel.msgmax\" needs a private ipc namespace" },
+	{ "net sysctl without a network namespace", LINUX("'sysctl':{'net.ipv4.ip_forward':'1'}"),
+	  "config.json: .linux.sysctl: sysctl \"net.ipv4.ip_forward\" needs a private network "
+	  "namespace" },
+	{ "sysctl of no namespace",
+	  LINUX("'namespaces':[{'type':'ipc'}],'sysctl':{'vm.swappiness':'1'}"),
+	  "config.json: .linux.sysctl: sysctl \"vm.swappiness\" is not in a separate kernel "
+	  "namespace" },
 	{ "hostname without a uts namespace", "{" BASE ",'hostname':'h'}",
 	  "config.json: .hostname: unable to set hostname without a private UTS namespace" },
 	{ "domainname without a uts namespace",
@@ -578,7 +588,13 @@ static void test_accepted(void)
 		  "mappings with a user namespace");
 	expect_ok(LINUX("'namespaces':[{'type':'time'}],'timeOffsets':{'monotonic':{'secs':1}}"),
 		  "timeOffsets with a time namespace");
-	expect_ok(LINUX("'sysctl':{'net.ipv4.conf.all.forwarding':'1'}"), "dotted sysctl");
+	expect_ok(
+	    LINUX(
+		"'namespaces':[{'type':'network'}],'sysctl':{'net.ipv4.conf.all.forwarding':'1'}"),
+	    "dotted sysctl in a private network namespace");
+	expect_ok(LINUX("'namespaces':[{'type':'ipc'}],'sysctl':{'kernel.msgmax':'4096','fs.mqueue."
+			"msg_max':'9'}"),
+		  "ipc sysctls in a private ipc namespace");
 	expect_ok(DOC("'x-unknown':{'nested':[1,2,{'a':true}]},'linux':{'x-future':1}"),
 		  "unknown keys ignored");
 	expect_ok(PROC("'execCPUAffinity':{'initial':''}"), "empty cpu list means unset");
