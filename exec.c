@@ -20,6 +20,7 @@
 #include "compat.h"
 #include "exec.h"
 #include "mount.h"
+#include "tty.h"
 
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 
@@ -35,7 +36,7 @@ struct sync_msg {
 void exec_init(struct container *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->fifo_fd = c->sync_fd = c->pidfd = -1;
+	c->fifo_fd = c->sync_fd = c->pidfd = c->console_fd = -1;
 	c->st.dirfd = -1;
 	c->cg.dirfd = -1;
 	for (int t = 0; t < NS_COUNT; t++)
@@ -133,7 +134,7 @@ static int late_maps(const struct container *c, int sync, struct rt_err *err)
  * namespace's root (files we create would fail with EOVERFLOW). */
 static int become_root(const struct container *c, struct rt_err *err)
 {
-	if (!c->ns.maps && !c->spec.linux.ns[NS_USER].path)
+	if (!c->ns.maps && !c->ns.user_joined)
 		return 0;
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return rt_sysfail(err, "become root in the user namespace");
@@ -300,22 +301,39 @@ static int apply_affinity(const char *list, struct rt_err *err)
 	return 0;
 }
 
-static int apply_process_attrs(const struct spec *s, struct rt_err *err)
+static int apply_process_attrs(const struct spec_process *p, struct rt_err *err)
 {
-	const struct spec_process *p = &s->process;
 	char num[16];
 	int r;
 
-	if ((r = apply_rlimits(p, err)) < 0)
+	if ((r = apply_affinity(p->cpu_affinity_initial, err)) < 0 ||
+	    (r = apply_rlimits(p, err)) < 0)
 		return r;
 	if (p->has_oom_score_adj) {
 		snprintf(num, sizeof(num), "%d", p->oom_score_adj);
 		if ((r = write_proc("/proc/self/oom_score_adj", num, err)) < 0)
 			return r;
 	}
+	return apply_sched(p, err);
+}
+
+static int set_personality(const struct spec *s, struct rt_err *err)
+{
 	if (s->linux.has_personality && personality(s->linux.personality) < 0)
 		return rt_sysfail(err, "set personality");
-	return apply_sched(p, err);
+	return 0;
+}
+
+/* After the pivot, so the pty comes from the container's own devpts. */
+static int setup_terminal(struct container *c, struct rt_err *err)
+{
+	int r;
+
+	if (!c->proc->terminal)
+		return 0;
+	r = tty_setup(c->console_fd, c->proc, err);
+	c->console_fd = -1;
+	return r;
 }
 
 /* setgroups may be denied in a user namespace; an empty list then is no change at all. */
@@ -361,11 +379,23 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	if ((r = child_early(err)) < 0 || (r = wait_go(sync, err)) < 0 ||
 	    (r = ns_join(&c->ns, s, err)) < 0 || (r = late_maps(c, sync, err)) < 0 ||
 	    (r = become_root(c, err)) < 0 || (r = maybe_grandchild(c, sync, err)) < 0 ||
-	    (r = apply_affinity(s->process.cpu_affinity_initial, err)) < 0 ||
 	    (r = set_names(c, err)) < 0 || (r = new_keyring(c, err)) < 0 ||
-	    (r = setup_rootfs(c, err)) < 0 || (r = apply_process_attrs(s, err)) < 0)
+	    (r = setup_rootfs(c, err)) < 0 || (r = set_personality(s, err)) < 0 ||
+	    (r = apply_process_attrs(c->proc, err)) < 0 || (r = setup_terminal(c, err)) < 0)
 		return r;
-	return finish_process(&s->process, exe, size, err);
+	return finish_process(c->proc, exe, size, err);
+}
+
+/* exec: the same process setup inside an existing container (no mounts, no names). */
+static int join_setup(struct container *c, int sync, char *exe, size_t size, struct rt_err *err)
+{
+	int r;
+
+	if ((r = child_early(err)) < 0 || (r = wait_go(sync, err)) < 0 ||
+	    (r = ns_join(&c->ns, &c->spec, err)) < 0 || (r = become_root(c, err)) < 0 ||
+	    (r = apply_process_attrs(c->proc, err)) < 0 || (r = setup_terminal(c, err)) < 0)
+		return r;
+	return finish_process(c->proc, exe, size, err);
 }
 
 /* Tell runt we are ready, then block on the exec fifo until `runt start` writes to it. */
@@ -396,26 +426,61 @@ static void close_parent_fds(struct container *c)
 	c->st.dirfd = c->cg.dirfd = -1;
 }
 
+/* fds 3.. that the caller asked to pass (--preserve-fds, LISTEN_FDS) lose CLOEXEC;
+ * CVE-2024-21626: every other fd of runt's is closed by execve. */
+static void pass_fds(const struct container *c)
+{
+	for (int fd = 3; fd < 3 + c->nfds; fd++)
+		fcntl(fd, F_SETFD, 0);
+	rt_close_range(3 + c->nfds, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
+static void __attribute__((noreturn)) exec_process(struct container *c, const char *exe, int sync)
+{
+	struct rt_err err = { 0 };
+
+	if (apply_affinity(c->proc->cpu_affinity_final, &err) < 0) {
+		if (sync >= 0)
+			child_fail(sync, &err);
+		dprintf(2, "runt: %s\n", err.msg);
+		_exit(127);
+	}
+	if (c->listen_pid[0])
+		snprintf(c->listen_pid, sizeof(c->listen_pid), "LISTEN_PID=%d", (int)getpid());
+	sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
+	pass_fds(c);
+	execve(exe, (char *const *)c->proc->args, (char *const *)c->env);
+	if (sync >= 0) {
+		rt_sysfail(&err, "exec \"%s\"", exe);
+		child_fail(sync, &err);
+	}
+	dprintf(2, "runt: exec %s: %s\n", exe, strerror(errno));
+	_exit(127);
+}
+
 static void __attribute__((noreturn)) child_main(struct container *c, int sync)
 {
 	struct rt_err err = { 0 };
 	char exe[4096];
 
 	close_parent_fds(c);
-
 	if (child_setup(c, sync, exe, sizeof(exe), &err) < 0)
 		child_fail(sync, &err);
 	wait_start(c, sync);
-	if (apply_affinity(c->spec.process.cpu_affinity_final, &err) < 0) {
-		dprintf(2, "runt: %s\n", err.msg);
-		_exit(127);
-	}
-	sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
-	/* CVE-2024-21626: no fd of runt's may survive into the container */
-	rt_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-	execve(exe, (char *const *)c->spec.process.args, (char *const *)c->spec.process.env);
-	dprintf(2, "runt: exec %s: %s\n", exe, strerror(errno));
-	_exit(127);
+	exec_process(c, exe, -1);
+}
+
+/* The sync socket is close-on-exec: a successful execve shows up as EOF in runt. */
+static void __attribute__((noreturn)) join_main(struct container *c, int sync)
+{
+	struct rt_err err = { 0 };
+	char exe[4096];
+
+	close_parent_fds(c);
+	if (join_setup(c, sync, exe, sizeof(exe), &err) < 0)
+		child_fail(sync, &err);
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	exec_process(c, exe, sync);
 }
 
 /* clone3 gives a pidfd for free and, with CLONE_INTO_CGROUP, places the child in its
@@ -483,7 +548,8 @@ static int child_died(struct container *c, struct rt_err *err)
 	return rt_fail(err, ECHILD, "container init exited during setup");
 }
 
-static int drive_child(struct container *c, struct rt_err *err)
+/* Until READY (an init) or EOF (an exec'd process: the socket closed on execve). */
+static int drive_child(struct container *c, bool joining, struct rt_err *err)
 {
 	struct sync_msg m;
 	pid_t from = 0;
@@ -511,14 +577,14 @@ static int drive_child(struct container *c, struct rt_err *err)
 			m.msg[sizeof(m.msg) - 1] = '\0';
 			return rt_fail(err, m.code, "%s", m.msg);
 		case 0:
-			return child_died(c, err);
+			return joining ? 0 : child_died(c, err);
 		default:
 			return rt_sysfail(err, "read from container init");
 		}
 	}
 }
 
-static int start_child(struct container *c, bool in_cgroup, struct rt_err *err)
+static int start_child(struct container *c, bool in_cgroup, bool joining, struct rt_err *err)
 {
 	int r;
 
@@ -528,7 +594,7 @@ static int start_child(struct container *c, bool in_cgroup, struct rt_err *err)
 		return r;
 	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return child_died(c, err);
-	return drive_child(c, err);
+	return drive_child(c, joining, err);
 }
 
 static void kill_child(struct container *c)
@@ -541,11 +607,15 @@ static void kill_child(struct container *c)
 		waitpid(c->direct_child, NULL, 0);
 }
 
-int exec_spawn(struct container *c, struct rt_err *err)
+static int spawn(struct container *c, bool joining, struct rt_err *err)
 {
 	bool in_cgroup = false;
 	int sv[2], one = 1, r;
 
+	if (!c->proc)
+		c->proc = &c->spec.process;
+	if (!c->env)
+		c->env = c->proc->env;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return rt_sysfail(err, "socketpair");
 	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
@@ -553,16 +623,18 @@ int exec_spawn(struct container *c, struct rt_err *err)
 		goto out_close;
 	c->pid = c->direct_child = do_clone(c, &in_cgroup);
 	if (c->pid < 0) {
-		r = rt_sysfail(err, "clone the container init");
+		r = rt_sysfail(err, "clone the %s", joining ? "process" : "container init");
 		goto out_close;
 	}
 	if (c->pid == 0) {
 		close(sv[0]);
+		if (joining)
+			join_main(c, sv[1]);
 		child_main(c, sv[1]);
 	}
 	close(sv[1]);
 	c->sync_fd = sv[0];
-	r = start_child(c, in_cgroup, err);
+	r = start_child(c, in_cgroup, joining, err);
 	if (r < 0)
 		kill_child(c);
 	return r;
@@ -570,6 +642,44 @@ out_close:
 	close(sv[0]);
 	close(sv[1]);
 	return r;
+}
+
+int exec_spawn(struct container *c, struct rt_err *err)
+{
+	return spawn(c, false, err);
+}
+
+int exec_join(struct container *c, struct rt_err *err)
+{
+	return spawn(c, true, err);
+}
+
+/* Every namespace of the target that is not also ours gets joined; comparing the links
+ * covers namespaces the container created and those it joined by path alike. */
+int exec_plan_join(struct ns_plan *pl, pid_t pid, struct rt_err *err)
+{
+	static const char *const names[NS_COUNT] = {
+		[NS_USER] = "user", [NS_PID] = "pid",	    [NS_NET] = "net",	[NS_IPC] = "ipc",
+		[NS_UTS] = "uts",   [NS_CGROUP] = "cgroup", [NS_TIME] = "time", [NS_MNT] = "mnt",
+	};
+	char theirs[64], ours[64], a[64], b[64];
+
+	memset(pl, 0, sizeof(*pl));
+	for (int t = 0; t < NS_COUNT; t++) {
+		ssize_t n, m;
+
+		pl->fds[t] = -1;
+		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, names[t]);
+		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", names[t]);
+		n = readlink(theirs, a, sizeof(a));
+		m = readlink(ours, b, sizeof(b));
+		if (n < 0 || (n == m && !memcmp(a, b, n)))
+			continue;
+		pl->fds[t] = open(theirs, O_RDONLY | O_CLOEXEC);
+		if (pl->fds[t] < 0)
+			return rt_sysfail(err, "open %s", theirs);
+	}
+	return 0;
 }
 
 void exec_release(struct container *c)
@@ -580,6 +690,8 @@ void exec_release(struct container *c)
 		close(c->fifo_fd);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
-	c->sync_fd = c->fifo_fd = c->pidfd = -1;
+	if (c->console_fd >= 0)
+		close(c->console_fd);
+	c->sync_fd = c->fifo_fd = c->pidfd = c->console_fd = -1;
 	ns_close(&c->ns);
 }

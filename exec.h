@@ -23,11 +23,16 @@ struct container {
 	struct rt_state st;
 	struct cg cg;
 	struct ns_plan ns;
-	sigset_t sigmask;   /* the mask the container process must start with */
-	int fifo_fd;	    /* exec fifo, held open read-write by the init until start */
-	int sync_fd;	    /* parent's end of the sync socket */
-	pid_t pid;	    /* the init's host pid */
-	pid_t direct_child; /* the process we cloned (== pid unless a grandchild) */
+	sigset_t sigmask; /* the mask the container process must start with */
+	int fifo_fd;	  /* exec fifo, held open read-write by the init until start */
+	int sync_fd;	  /* parent's end of the sync socket */
+	const struct spec_process *proc; /* what runs: &spec.process, or exec's process */
+	const char **env;    /* execve's environment: proc->env, plus LISTEN_* when passed */
+	char listen_pid[32]; /* "LISTEN_PID=<pid inside>", written by the child */
+	int console_fd;	     /* the pty master goes here (SCM_RIGHTS); -1 without a terminal */
+	int nfds;	     /* fds 3 .. 3+nfds-1 are passed to the process */
+	pid_t pid;	     /* the init's host pid */
+	pid_t direct_child;  /* the process we cloned (== pid unless a grandchild) */
 	int pidfd;
 };
 
@@ -35,6 +40,12 @@ void exec_init(struct container *c);
 /* Clone the init, drive it through setup; on return it blocks on the fifo. On failure the
  * child is killed and reaped, and err says what the child reported. */
 int exec_spawn(struct container *c, struct rt_err *err);
+/* `exec`: a new process in the running container c->pid (its namespaces, opened into
+ * c->ns, and its cgroup c->cg). Returns once the process has called execve. */
+int exec_join(struct container *c, struct rt_err *err);
+/* Open the namespaces of pid that differ from ours, for exec_join. */
+int exec_plan_join(struct ns_plan *pl, pid_t pid, struct rt_err *err);
+
 /* Release what the parent holds (sockets, fifo, pidfd). */
 void exec_release(struct container *c);
 

@@ -64,6 +64,7 @@ int ns_plan(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 	pl->maps = fresh & CLONE_NEWUSER;
 	pl->late = (s->linux.ns[NS_USER].enabled && s->linux.ns[NS_USER].path) ||
 		   (pl->maps && joins_owned_elsewhere(s));
+	pl->time_in_parent = !pl->late && (fresh & CLONE_NEWTIME);
 	if (pl->late) {
 		pl->unshare_flags = fresh;
 		pl->grandchild = fresh & (CLONE_NEWPID | CLONE_NEWTIME);
@@ -112,7 +113,7 @@ int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *e
 {
 	if (pl->fds[NS_PID] >= 0 && setns(pl->fds[NS_PID], CLONE_NEWPID) < 0)
 		return rt_sysfail(err, "join pid namespace %s", s->linux.ns[NS_PID].path);
-	if (pl->late || !(s->linux.ns[NS_TIME].enabled && !s->linux.ns[NS_TIME].path))
+	if (!pl->time_in_parent)
 		return 0;
 	if (unshare(CLONE_NEWTIME) < 0)
 		return rt_sysfail(err, "create time namespace");
@@ -126,7 +127,8 @@ int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 			continue;
 		if (setns(pl->fds[t], ns_flags[t]) < 0)
 			return rt_sysfail(err, "join %s namespace %s", spec_ns_name(t),
-					  s->linux.ns[t].path);
+					  s->linux.ns[t].path ? s->linux.ns[t].path : "");
+		pl->user_joined |= t == NS_USER;
 		close(pl->fds[t]);
 		pl->fds[t] = -1;
 	}

@@ -16,7 +16,9 @@ struct ns_plan {
 	bool grandchild;	     /* a new pid/time ns made by unshare needs one more fork */
 	bool maps;		     /* parent writes uid_map/gid_map of the child */
 	bool late;		     /* join every path first, then unshare (maps on request) */
+	bool user_joined;	     /* ns_join entered a user namespace by path */
 	bool time_offsets;	     /* parent (or child) writes timens_offsets */
+	bool time_in_parent;	     /* runt unshares the new time namespace before clone */
 };
 
 unsigned long ns_flag(enum ns_type t);

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,8 +28,16 @@
 #include "signals.h"
 #include "spec.h"
 #include "state.h"
+#include "tty.h"
 
 #define EXIT_USAGE 2
+#define LIST_MAX   64
+
+/* A repeatable flag (exec --env, --cap, --additional-gids). */
+struct strlist {
+	const char *v[LIST_MAX];
+	int n;
+};
 
 /* The parsed command line: the one piece of state shared by every verb. */
 struct cli {
@@ -36,11 +46,14 @@ struct cli {
 	const char *bundle, *pid_file, *console_socket, *format, *process;
 	bool detach, keep, force, all, quiet, no_pivot, no_new_keyring, spec_rootless;
 	const char *preserve_fds;
+	const char *cwd, *user, *cgroup, *process_label, *apparmor;
+	bool tty, no_new_privs, ignore_paused;
+	struct strlist env, caps, gids;
 	int argc; /* positional arguments after the verb's flags */
 	char **argv;
 };
 
-enum flag_type { FL_BOOL, FL_STR };
+enum flag_type { FL_BOOL, FL_STR, FL_LIST };
 
 struct flag {
 	const char *name; /* long name; "-name" and "--name" are both accepted, as in runc */
@@ -66,6 +79,9 @@ struct command {
 	{                                                                                          \
 		n, s, FL_STR, offsetof(struct cli, field), h                                       \
 	}
+/* clang-format off */
+#define F_LIST(n, s, field, h) { n, s, FL_LIST, offsetof(struct cli, field), h }
+/* clang-format on */
 
 static const struct flag global_flags[] = {
 	F_STR("root", 0, root, "state directory (default /run/runt)"),
@@ -136,6 +152,27 @@ static const struct flag spec_flags[] = {
 	{ NULL },
 };
 
+static const struct flag exec_flags[] = {
+	F_STR("process", 'p', process, "process.json to run (as containerd and conmon do)"),
+	F_STR("cwd", 0, cwd, "working directory inside the container"),
+	F_LIST("env", 'e', env, "KEY=VALUE to add (repeatable)"),
+	F_STR("user", 'u', user, "uid[:gid]"),
+	F_LIST("additional-gids", 'g', gids, "supplementary group (repeatable)"),
+	F_LIST("cap", 'c', caps, "capability to add (repeatable)"),
+	F_BOOL("no-new-privs", 0, no_new_privs, "set no_new_privs"),
+	F_BOOL("tty", 't', tty, "allocate a pseudo-terminal"),
+	F_STR("console-socket", 0, console_socket, "unix socket receiving the pty master"),
+	F_BOOL("detach", 'd', detach, "do not wait for the process"),
+	F_STR("pid-file", 0, pid_file, "write the process's pid here"),
+	F_STR("preserve-fds", 0, preserve_fds, "pass this many extra fds (3..)"),
+	F_STR("cgroup", 0, cgroup, "sub-cgroup of the container to run in"),
+	F_STR("process-label", 0, process_label, "SELinux label (not supported)"),
+	F_STR("apparmor", 0, apparmor, "AppArmor profile (not supported)"),
+	F_BOOL("ignore-paused", 0, ignore_paused, "allow exec into a paused container"),
+	F_BOOL("help", 'h', help, "show help"),
+	{ NULL },
+};
+
 static const struct flag help_only[] = {
 	F_BOOL("help", 'h', help, "show help"),
 	{ NULL },
@@ -178,6 +215,15 @@ static int parse_flag(struct cli *cli, const struct flag *fl, int *i, int argc, 
 		return set_bool(cli, f, eq ? eq + 1 : NULL, err);
 	if (!eq && *i + 1 >= argc)
 		return rt_fail(err, EINVAL, "flag %s needs a value", arg);
+	if (f->type == FL_LIST) {
+		struct strlist *l = (struct strlist *)((char *)cli + f->off);
+
+		if (l->n >= LIST_MAX)
+			return rt_fail(err, E2BIG, "flag %s given more than %d times", arg,
+				       LIST_MAX);
+		l->v[l->n++] = eq ? eq + 1 : argv[++*i];
+		return 0;
+	}
 	*(const char **)((char *)cli + f->off) = eq ? eq + 1 : argv[++*i];
 	return 0;
 }
@@ -252,14 +298,6 @@ static int annotations_json(const struct spec *s, char **out, struct rt_err *err
 /* What later issues implement is refused loudly rather than ignored. */
 static int refuse_unsupported(const struct cli *cli, const struct spec *s, struct rt_err *err)
 {
-	if (cli->console_socket)
-		return rt_fail(err, ENOTSUP, "--console-socket: not supported yet");
-	if (cli->preserve_fds && strcmp(cli->preserve_fds, "0"))
-		return rt_fail(err, ENOTSUP, "--preserve-fds: not supported yet");
-	if (s->process.terminal)
-		return rt_fail(err, ENOTSUP,
-			       "config.json: .process.terminal: terminals are not "
-			       "supported yet");
 	for (int k = 0; k < HOOK_COUNT; k++)
 		if (s->nhooks[k])
 			return rt_fail(err, ENOTSUP,
@@ -277,6 +315,88 @@ static int refuse_unsupported(const struct cli *cli, const struct spec *s, struc
 	return 0;
 }
 
+/* Where the pty master goes: the caller's --console-socket, or for a foreground `run`
+ * runt's own socketpair, so that runt proxies the terminal to its stdio. */
+static int plan_terminal(struct cli *cli, struct container *c, bool foreground, int *proxy,
+			 struct rt_err *err)
+{
+	int sv[2];
+
+	*proxy = -1;
+	if (!c->proc->terminal && cli->console_socket)
+		return rt_fail(err, EINVAL,
+			       "--console-socket: the process has no terminal "
+			       "(process.terminal is false)");
+	if (!c->proc->terminal)
+		return 0;
+	if (cli->console_socket) {
+		c->console_fd = tty_connect(cli->console_socket, err);
+		return c->console_fd < 0 ? c->console_fd : 0;
+	}
+	if (!foreground)
+		return rt_fail(err, EINVAL,
+			       "process.terminal needs --console-socket when runt "
+			       "does not stay in the foreground");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return rt_sysfail(err, "socketpair");
+	c->console_fd = sv[1];
+	*proxy = sv[0];
+	return 0;
+}
+
+static int parse_count(const char *flag, const char *s, int *out, struct rt_err *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = s ? strtol(s, &end, 10) : 0;
+	if (s && (errno || *end || end == s || v < 0 || v > 4096))
+		return rt_fail(err, EINVAL, "%s: invalid count \"%s\"", flag, s);
+	*out = (int)v;
+	return 0;
+}
+
+/* Socket activation: systemd's fds 3.. go through, and LISTEN_PID names the process as
+ * the container sees it (filled in by the child). Our entries come first so they win. */
+static int listen_env(struct container *c, int *nlisten, struct rt_err *err)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	static char listen_fds[32];
+	const char **env;
+	int n = 0, r;
+
+	*nlisten = 0;
+	if (!fds || (pid && atoi(pid) != getpid()))
+		return 0;
+	if ((r = parse_count("LISTEN_FDS", fds, nlisten, err)) < 0 || !*nlisten)
+		return r;
+	while (c->proc->env[n])
+		n++;
+	env = calloc(n + 3, sizeof(*env));
+	if (!env)
+		return rt_errnofail(err, ENOMEM, "environment");
+	snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", *nlisten);
+	strcpy(c->listen_pid, "LISTEN_PID=");
+	env[0] = listen_fds;
+	env[1] = c->listen_pid;
+	memcpy(env + 2, c->proc->env, n * sizeof(*env));
+	c->env = env;
+	return 0;
+}
+
+static int plan_fds(struct cli *cli, struct container *c, bool init, struct rt_err *err)
+{
+	int extra, nlisten = 0, r;
+
+	if ((r = parse_count("--preserve-fds", cli->preserve_fds, &extra, err)) < 0)
+		return r;
+	if (init && (r = listen_env(c, &nlisten, err)) < 0)
+		return r;
+	c->nfds = nlisten + extra;
+	return 0;
+}
+
 static int load_bundle(struct cli *cli, struct container *c, char *bundle, struct rt_err *err)
 {
 	int r;
@@ -290,6 +410,7 @@ static int load_bundle(struct cli *cli, struct container *c, char *bundle, struc
 	c->bundle = bundle;
 	if ((r = spec_load(&c->spec, bundle, err)) < 0)
 		return r;
+	c->proc = &c->spec.process;
 	return refuse_unsupported(cli, &c->spec, err);
 }
 
@@ -347,12 +468,14 @@ static void rollback(struct container *c)
 	state_remove(&c->st, &ignored);
 }
 
-static int create_container(struct cli *cli, struct container *c, struct rt_err *err)
+static int create_container(struct cli *cli, struct container *c, bool foreground, int *proxy,
+			    struct rt_err *err)
 {
 	static char bundle[PATH_MAX];
 	int r;
 
-	if ((r = load_bundle(cli, c, bundle, err)) < 0)
+	if ((r = load_bundle(cli, c, bundle, err)) < 0 || (r = plan_fds(cli, c, true, err)) < 0 ||
+	    (r = plan_terminal(cli, c, foreground, proxy, err)) < 0)
 		return r;
 	if ((r = state_create(&c->st, cli->root, c->id, err)) < 0)
 		return r;
@@ -377,11 +500,11 @@ out_rollback:
 static int cmd_create(struct cli *cli, struct rt_err *err)
 {
 	struct container c;
-	int r;
+	int proxy, r;
 
 	exec_init(&c);
 	sigprocmask(SIG_SETMASK, NULL, &c.sigmask);
-	r = create_container(cli, &c, err);
+	r = create_container(cli, &c, false, &proxy, err);
 	if (r == 0)
 		exec_release(&c);
 	return r;
@@ -526,28 +649,6 @@ static int exit_code(int status)
 	return WEXITSTATUS(status);
 }
 
-/* `run` in the foreground: every signal runt gets goes to the container; SIGCHLD tells
- * when to reap (runt is a subreaper, so a grandchild init comes back to it too). */
-static int forward_until_exit(struct container *c, const sigset_t *set)
-{
-	siginfo_t si;
-	pid_t p;
-	int sig, status;
-
-	for (;;) {
-		sig = sigwaitinfo(set, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			rt_pidfd_send_signal(c->pidfd, sig);
-			continue;
-		}
-		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
-			if (p == c->pid)
-				return exit_code(status);
-	}
-}
-
 static void forwarded_signals(sigset_t *set)
 {
 	static const int never[] = { SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL,
@@ -558,20 +659,90 @@ static void forwarded_signals(sigset_t *set)
 		sigdelset(set, never[i]);
 }
 
+/* Reap children; the exit code of pid once it is among them, else -1. */
+static int reap(pid_t pid)
+{
+	int status, code = -1;
+	pid_t p;
+
+	while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+		if (p == pid)
+			code = exit_code(status);
+	return code;
+}
+
+/* One signal read from the signalfd: SIGCHLD reaps, SIGWINCH resizes our pty, every
+ * other signal goes to the process. Returns its exit code once it is gone, else -1. */
+static int on_signal(struct container *c, int sfd, struct tty_proxy *t)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return -1;
+	if (si.ssi_signo == SIGCHLD)
+		return reap(c->pid);
+	if (si.ssi_signo == SIGWINCH && t)
+		tty_proxy_winch(t);
+	else
+		rt_pidfd_send_signal(c->pidfd, (int)si.ssi_signo);
+	return -1;
+}
+
+/* Foreground `run`/`exec`: forward signals (runt is a subreaper, so a grandchild init
+ * comes back to it too) and, with a terminal and no console socket, proxy the pty. */
+static int wait_foreground(struct container *c, const sigset_t *set, int master)
+{
+	struct tty_proxy t;
+	int sfd = signalfd(-1, set, SFD_CLOEXEC), code = -1;
+
+	if (master >= 0)
+		tty_proxy_start(&t, master);
+	while (code < 0) {
+		struct pollfd p[3] = {
+			{ sfd, POLLIN, 0 },
+			{ master >= 0 && t.out_open ? master : -1, POLLIN, 0 },
+			{ master >= 0 && t.in_open ? 0 : -1, POLLIN, 0 },
+		};
+
+		if (poll(p, 3, -1) < 0)
+			continue;
+		if (p[1].revents)
+			tty_proxy_io(&t, master);
+		if (p[2].revents)
+			tty_proxy_io(&t, 0);
+		if (p[0].revents)
+			code = on_signal(c, sfd, master >= 0 ? &t : NULL);
+	}
+	if (master >= 0)
+		tty_proxy_stop(&t);
+	close(sfd);
+	return code;
+}
+
+static int receive_master(int proxy, int *master, struct rt_err *err)
+{
+	*master = -1;
+	if (proxy < 0)
+		return 0;
+	*master = tty_recv_master(proxy, err);
+	close(proxy);
+	return *master < 0 ? *master : 0;
+}
+
 static int cmd_run(struct cli *cli, struct rt_err *err)
 {
 	struct rt_err ignored;
 	struct container c;
 	sigset_t set;
-	int r, code;
+	int r, code, proxy, master;
 
 	exec_init(&c);
 	forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &c.sigmask);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if ((r = create_container(cli, &c, err)) < 0)
+	if ((r = create_container(cli, &c, !cli->detach, &proxy, err)) < 0)
 		return r;
-	if ((r = release_init(&c.st, err)) < 0) {
+	if ((r = receive_master(proxy, &master, err)) < 0 || (r = release_init(&c.st, err)) < 0) {
 		destroy(&c.st, &ignored);
 		exec_release(&c);
 		return r;
@@ -582,12 +753,231 @@ static int cmd_run(struct cli *cli, struct rt_err *err)
 	}
 	/* while it runs, `runt kill`/`state` from elsewhere must get the lock */
 	state_unlock(&c.st);
-	code = forward_until_exit(&c, &set);
+	code = wait_foreground(&c, &set, master);
 	exec_release(&c);
 	if (!cli->keep && ((r = state_lock(&c.st, err)) < 0 || (r = destroy(&c.st, err)) < 0))
 		return r;
 	state_close(&c.st);
 	return code;
+}
+
+/* exec: a process built from flags on top of the container's own process (runc's rules:
+ * env added to, caps added to bounding/effective/permitted, the rest replaced). */
+static int exec_user(const char *user, struct spec_process *p, struct rt_err *err)
+{
+	unsigned long uid, gid;
+	char *end;
+
+	errno = 0;
+	uid = strtoul(user, &end, 10);
+	gid = *end == ':' ? strtoul(end + 1, &end, 10) : p->user.gid;
+	if (errno || *end || end == user || uid > UINT32_MAX || gid > UINT32_MAX)
+		return rt_fail(err, EINVAL, "--user: expected uid[:gid], got \"%s\"", user);
+	p->user.uid = (uint32_t)uid;
+	p->user.gid = (uint32_t)gid;
+	return 0;
+}
+
+static int exec_gids(const struct strlist *l, struct spec_process *p, struct rt_err *err)
+{
+	static uint32_t gids[LIST_MAX];
+
+	for (int i = 0; i < l->n; i++) {
+		char *end;
+		unsigned long g = strtoul(l->v[i], &end, 10);
+
+		if (*end || end == l->v[i] || g > UINT32_MAX)
+			return rt_fail(err, EINVAL, "--additional-gids: invalid gid \"%s\"",
+				       l->v[i]);
+		gids[i] = (uint32_t)g;
+	}
+	if (l->n) {
+		p->user.additional_gids = gids;
+		p->user.ngids = l->n;
+	}
+	return 0;
+}
+
+static int exec_caps(const struct strlist *l, struct spec_process *p, struct rt_err *err)
+{
+	for (int i = 0; i < l->n; i++) {
+		int cap = caps_by_name(l->v[i]);
+
+		if (cap < 0)
+			return rt_fail(err, EINVAL, "--cap: unknown capability \"%s\"", l->v[i]);
+		p->caps[CAPSET_BOUNDING] |= 1ull << cap;
+		p->caps[CAPSET_EFFECTIVE] |= 1ull << cap;
+		p->caps[CAPSET_PERMITTED] |= 1ull << cap;
+		p->caps_set = true;
+	}
+	return 0;
+}
+
+/* --env KEY=V replaces KEY in the container's environment or adds it. */
+static int exec_env(const struct strlist *l, struct spec_process *p, struct rt_err *err)
+{
+	static const char *env[512];
+	int n = 0;
+
+	for (const char *const *e = p->env; *e && n < 448; e++) {
+		bool replaced = false;
+
+		for (int i = 0; i < l->n; i++) {
+			const char *eq = strchr(l->v[i], '=');
+
+			replaced |= eq && !strncmp(*e, l->v[i], eq - l->v[i] + 1);
+		}
+		if (!replaced)
+			env[n++] = *e;
+	}
+	for (int i = 0; i < l->n; i++) {
+		if (!strchr(l->v[i], '='))
+			return rt_fail(err, EINVAL, "--env: expected KEY=VALUE, got \"%s\"",
+				       l->v[i]);
+		env[n++] = l->v[i];
+	}
+	env[n] = NULL;
+	p->env = env;
+	return 0;
+}
+
+static int exec_from_flags(struct cli *cli, struct spec_process *p, struct rt_err *err)
+{
+	int r;
+
+	if (cli->argc < 2)
+		return rt_fail(err, EINVAL, "needs a command (or --process FILE)");
+	p->args = (const char **)cli->argv + 1;
+	p->nargs = cli->argc - 1;
+	p->terminal = cli->tty;
+	p->no_new_privileges |= cli->no_new_privs;
+	if (cli->cwd)
+		p->cwd = cli->cwd;
+	if (cli->user && (r = exec_user(cli->user, p, err)) < 0)
+		return r;
+	if ((r = exec_gids(&cli->gids, p, err)) < 0 || (r = exec_caps(&cli->caps, p, err)) < 0)
+		return r;
+	return exec_env(&cli->env, p, err);
+}
+
+/* --process FILE: a whole runtime-spec process object, as containerd and conmon send. */
+static int exec_from_file(const char *path, struct spec *ps, struct rt_err *err)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return rt_sysfail(err, "open %s", path);
+	if (fstat(fd, &st) < 0 || !(buf = malloc(st.st_size + 1))) {
+		close(fd);
+		return rt_sysfail(err, "read %s", path);
+	}
+	n = read(fd, buf, st.st_size);
+	close(fd);
+	if (n != st.st_size) {
+		free(buf);
+		return rt_sysfail(err, "read %s", path);
+	}
+	buf[n] = '\0';
+	r = spec_parse_process_doc(ps, buf, n, "process.json", err);
+	if (r < 0)
+		free(buf);
+	else
+		ps->doc_owned = true;
+	return r;
+}
+
+/* Refused, never ignored: runt has no LSM support; a paused container would freeze us. */
+static int exec_check(struct cli *cli, struct rt_state *st, struct rt_err *err)
+{
+	enum rt_status s = state_status(st);
+
+	if (cli->process_label || cli->apparmor)
+		return rt_fail(err, ENOTSUP, "--%s: not supported by runt",
+			       cli->apparmor ? "apparmor" : "process-label");
+	if (s == ST_STOPPED || s == ST_CREATING)
+		return rt_fail(err, EINVAL, "cannot exec in a %s container", state_status_name(s));
+	if (s == ST_PAUSED && !cli->ignore_paused)
+		return rt_fail(err, EINVAL,
+			       "cannot exec in a paused container (use --ignore-paused)");
+	return 0;
+}
+
+/* The container's cgroup (or a sub-cgroup of it, --cgroup) for clone3 CLONE_INTO_CGROUP. */
+static int exec_cgroup(struct cli *cli, struct container *c, struct rt_err *err)
+{
+	char path[PATH_MAX];
+
+	if (!c->st.cgroup[0])
+		return 0;
+	if (cli->cgroup && (strstr(cli->cgroup, "..") || cli->cgroup[0] == '/'))
+		return rt_fail(err, EINVAL, "--cgroup: \"%s\" must be a relative sub-cgroup",
+			       cli->cgroup);
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", c->st.cgroup, cli->cgroup ? "/" : "",
+			     cli->cgroup ? cli->cgroup : "") >= sizeof(path))
+		return rt_fail(err, ENAMETOOLONG, "--cgroup: path too long");
+	strlcpy(c->cg.path, path, sizeof(c->cg.path));
+	c->cg.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return c->cg.dirfd < 0 ? rt_sysfail(err, "open cgroup %s", path) : 0;
+}
+
+static int exec_prepare(struct cli *cli, struct container *c, struct spec *ps, int *proxy,
+			struct rt_err *err)
+{
+	static struct spec_process proc;
+	int r;
+
+	if ((r = exec_check(cli, &c->st, err)) < 0 ||
+	    (r = spec_load(&c->spec, c->st.bundle, err)) < 0)
+		return r;
+	c->id = c->st.id;
+	c->bundle = c->st.bundle;
+	c->pid = c->st.pid;
+	if (cli->process) {
+		if ((r = exec_from_file(cli->process, ps, err)) < 0)
+			return r;
+		c->proc = &ps->process;
+	} else {
+		proc = c->spec.process;
+		if ((r = exec_from_flags(cli, &proc, err)) < 0)
+			return r;
+		c->proc = &proc;
+	}
+	if ((r = plan_fds(cli, c, false, err)) < 0 ||
+	    (r = plan_terminal(cli, c, !cli->detach, proxy, err)) < 0 ||
+	    (r = exec_cgroup(cli, c, err)) < 0)
+		return r;
+	return exec_plan_join(&c->ns, c->st.pid, err);
+}
+
+static int cmd_exec(struct cli *cli, struct rt_err *err)
+{
+	struct container c;
+	struct spec ps = { 0 };
+	sigset_t set;
+	int r, proxy = -1, master = -1;
+
+	exec_init(&c);
+	forwarded_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, &c.sigmask);
+	r = open_container(cli, &c.st, true, err);
+	if (r == 0)
+		r = exec_prepare(cli, &c, &ps, &proxy, err);
+	if (r == 0)
+		r = exec_join(&c, err);
+	if (r == 0)
+		r = receive_master(proxy, &master, err);
+	if (r == 0 && cli->pid_file)
+		r = state_write_pidfile(cli->pid_file, c.pid, err);
+	state_unlock(&c.st);
+	if (r == 0 && !cli->detach)
+		r = wait_foreground(&c, &set, master);
+	exec_release(&c);
+	cg_close(&c.cg);
+	state_close(&c.st);
+	return r;
 }
 
 struct list_ctx {
@@ -908,7 +1298,8 @@ static const struct command commands[] = {
 	{ "spec", cmd_spec, spec_flags, 0, 0, "[--bundle DIR] [--rootless]",
 	  "write a default config.json" },
 	{ "features", cmd_features, help_only, 0, 0, "", "print what runt implements (JSON)" },
-	{ "exec", cmd_later, help_only, 0, 100000, "", "run a process in a container (not yet)" },
+	{ "exec", cmd_exec, exec_flags, 1, 100000, "[flags] ID [COMMAND ARGS...]",
+	  "run a new process in a running container" },
 	{ "update", cmd_later, help_only, 0, 100000, "", "change resource limits (not yet)" },
 };
 

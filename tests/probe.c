@@ -1,11 +1,11 @@
 /* probe.c - the process integration tests run inside a container: each subcommand prints
  * facts as stable `key=value` lines, so shell tests compare them with what config.json asked.
  * `probe id caps nnp` runs several subcommands in order; errors read `key=error ENOENT`. */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,8 +14,10 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -605,6 +607,67 @@ static int do_stderr(char **argv)
 	return 0;
 }
 
+/* A console-socket receiver (what conmon and containerd do): accept one connection, take
+ * the pty master from SCM_RIGHTS, type TEXT into it and print what comes back. */
+static int recv_master(int conn)
+{
+	char name[64], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { name, sizeof(name) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	int fd = -1;
+
+	if (recvmsg(conn, &mh, 0) < 0)
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+static void print_console(int master)
+{
+	char buf[4096], line[4096];
+	size_t len = 0;
+	ssize_t n;
+	struct pollfd p = { master, POLLIN, 0 };
+
+	while (poll(&p, 1, 10000) > 0 && (n = read(master, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\r')
+				continue;
+			if (buf[i] != '\n' && len < sizeof(line) - 1) {
+				line[len++] = buf[i];
+				continue;
+			}
+			printf("console=%.*s\n", (int)len, line);
+			len = 0;
+		}
+	if (len)
+		printf("console=%.*s\n", (int)len, line);
+}
+
+static int do_console_recv(char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), conn, master;
+
+	strncpy(sa.sun_path, argv[0], sizeof(sa.sun_path) - 1);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0 ||
+	    (conn = accept(s, NULL, NULL)) < 0 || (master = recv_master(conn)) < 0) {
+		print_error("console-recv", errno);
+		return 1;
+	}
+	printf("console.master=ok\n");
+	if (write(master, argv[1], strlen(argv[1])) < 0 || write(master, "\n", 1) < 0)
+		print_error("console-write", errno);
+	print_console(master);
+	return 0;
+}
+
 struct subcmd {
 	const char *name;
 	int nargs; /* -1: takes the rest of the command line */
@@ -644,6 +707,8 @@ static const struct subcmd subcmds[] = {
 	{ "cgroup", 0, do_cgroup, "cgroup=line of /proc/self/cgroup" },
 	{ "echo", 1, do_echo, "TEXT: prints TEXT" },
 	{ "stderr", 1, do_stderr, "TEXT: prints TEXT on stderr" },
+	{ "console-recv", 2, do_console_recv,
+	  "SOCK TEXT: take a pty master, type TEXT, print console=" },
 	{ NULL, 0, NULL, NULL },
 };
 
