@@ -96,27 +96,27 @@ static const struct flag global_flags[] = {
 	{ NULL },
 };
 
+/* create's flags are run's too: callers pass them the same way to both */
+/* clang-format off */
+#define CREATE_FLAGS \
+	F_STR("bundle", 'b', bundle, "bundle directory (default .)"), \
+	F_STR("pid-file", 0, pid_file, "write the init's pid here"), \
+	F_STR("console-socket", 0, console_socket, "unix socket receiving the pty master"), \
+	F_STR("preserve-fds", 0, preserve_fds, "pass this many extra fds (3..)"), \
+	F_BOOL("no-pivot", 0, no_pivot, "MS_MOVE + chroot instead of pivot_root"), \
+	F_BOOL("no-new-keyring", 0, no_new_keyring, "keep the caller's session keyring"), \
+	F_BOOL("help", 'h', help, "show help")
+/* clang-format on */
+
 static const struct flag create_flags[] = {
-	F_STR("bundle", 'b', bundle, "bundle directory (default .)"),
-	F_STR("pid-file", 0, pid_file, "write the init's pid here"),
-	F_STR("console-socket", 0, console_socket, "unix socket receiving the pty master"),
-	F_STR("preserve-fds", 0, preserve_fds, "pass this many extra fds (3..)"),
-	F_BOOL("no-pivot", 0, no_pivot, "MS_MOVE + chroot instead of pivot_root"),
-	F_BOOL("no-new-keyring", 0, no_new_keyring, "keep the caller's session keyring"),
-	F_BOOL("help", 'h', help, "show help"),
+	CREATE_FLAGS,
 	{ NULL },
 };
 
 static const struct flag run_flags[] = {
-	F_STR("bundle", 'b', bundle, "bundle directory (default .)"),
-	F_STR("pid-file", 0, pid_file, "write the init's pid here"),
-	F_STR("console-socket", 0, console_socket, "unix socket receiving the pty master"),
-	F_STR("preserve-fds", 0, preserve_fds, "pass this many extra fds (3..)"),
-	F_BOOL("no-pivot", 0, no_pivot, "MS_MOVE + chroot instead of pivot_root"),
-	F_BOOL("no-new-keyring", 0, no_new_keyring, "keep the caller's session keyring"),
+	CREATE_FLAGS,
 	F_BOOL("detach", 'd', detach, "return once the container runs"),
 	F_BOOL("keep", 0, keep, "keep the container's state after it exits"),
-	F_BOOL("help", 'h', help, "show help"),
 	{ NULL },
 };
 

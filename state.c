@@ -378,7 +378,7 @@ int state_write_pidfile(const char *path, pid_t pid, struct rt_err *err)
 {
 	char dir[PATH_MAX], num[32];
 	const char *base = strrchr(path, '/');
-	int dirfd, r;
+	int dirfd, len, r;
 
 	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
 		return rt_fail(err, ENAMETOOLONG, "pid file %s: path too long", path);
@@ -392,7 +392,8 @@ int state_write_pidfile(const char *path, pid_t pid, struct rt_err *err)
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return rt_sysfail(err, "pid file %s", path);
-	r = write_atomic(dirfd, base, num, snprintf(num, sizeof(num), "%d", (int)pid), err);
+	len = snprintf(num, sizeof(num), "%d", (int)pid);
+	r = write_atomic(dirfd, base, num, len, err);
 	close(dirfd);
 	return r < 0 ? rt_wrap(err, "pid file %s", path) : 0;
 }

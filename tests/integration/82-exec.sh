@@ -83,6 +83,18 @@ check_err "exec --apparmor is refused, not ignored" apparmor
 rtc exec nosuch-$$ /bin/true
 check_err "exec into an unknown container" "does not exist"
 
+# --- a paused container: exec refuses (its process would be frozen at once) ---
+rtc pause "$id"
+if [ "$RC" = 0 ]; then
+	rtc exec "$id" /bin/probe exit 0
+	check_err "exec into a paused container fails" paused
+	rtc resume "$id"
+	rtc exec "$id" /bin/probe exit 0
+	check_rc "after resume exec works again" 0
+else
+	skip "exec into a paused container" "no cgroup freezer here"
+fi
+
 rtc delete --force "$id"
 check "the exec -d process died with the container" wait_for 5 pid_dead "$epid"
 
