@@ -1,0 +1,304 @@
+#!/bin/sh
+# bench.sh - `make bench`: runt, crun and runc side by side on one busybox bundle running
+# /bin/true; writes docs/benchmarks.md (medians, min-max, ratios vs crun) and docs/benchmarks.png.
+#
+#   sh bench/bench.sh               everything, including the memory.max floor in the QEMU board
+#   BENCH_BOARD=0 sh bench/bench.sh host figures only (the floor column then reads "not run")
+#
+# Environment: BENCH_RUNS (samples per latency figure, default 30), BENCH_SEQ (100),
+# BENCH_PAR (20), BENCH_LOOP_RUNS (samples of the sequential/parallel loops, 3),
+# BENCH_OUT (directory for benchmarks.md/.png, default docs), BOARD (qemu-x86_64).
+#
+# Every host measurement runs in a private mount namespace where /sys/fs/cgroup is the
+# cgroup2 hierarchy: crun 1.8 refuses this host's hybrid layout and runc 1.1 would write into
+# the host's v1 controllers, which must never happen. State lives in a temp dir (--root).
+set -eu
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+RUNS=${BENCH_RUNS:-30}
+SEQ=${BENCH_SEQ:-100}
+PAR=${BENCH_PAR:-20}
+LOOP_RUNS=${BENCH_LOOP_RUNS:-3}
+OUT=${BENCH_OUT:-$TOP/docs}
+BOARD=${BOARD:-qemu-x86_64}
+RUNTIMES="runt crun runc"
+
+say() {
+	echo "bench: $*" >&2
+}
+
+die() {
+	say "$*"
+	exit 1
+}
+
+# ---- set-up (outside the namespace) -------------------------------------------------------
+
+ensure_packages() {
+	missing=
+	for p in crun runc hyperfine gnuplot-nox time strace; do
+		[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] ||
+			missing="$missing $p"
+	done
+	[ -n "$missing" ] || return 0
+	[ "$(id -u)" = 0 ] || die "needs Debian packages:$missing (run as root)"
+	say "installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >&2 ||
+		{ apt-get update -q >&2 && apt-get install -y -q --no-install-recommends $missing >&2; } ||
+		die "apt-get install$missing failed"
+}
+
+# One bundle for all three runtimes. ociVersion 1.0.2: crun 1.8.1 rejects "1.2.0" with
+# "unknown version specified". No linux.resources and no seccomp: runt refuses both today.
+make_bundle() {
+	sh "$TOP/tests/mkbundle.sh" "$@" >/dev/null
+	sed -i 's/"ociVersion": "[^"]*"/"ociVersion": "1.0.2"/' "$1/config.json"
+}
+
+# Binary plus every shared library ldd names (symlinks resolved), in bytes.
+closure_size() {
+	{
+		readlink -f "$1"
+		ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+			xargs -r readlink -f
+	} | sort -u | xargs stat -L -c %s | awk '{ s += $1 } END { print s }'
+}
+
+# ---- inside the private mount namespace ---------------------------------------------------
+
+rt() {
+	case $1 in
+	runt) echo "$TOP/runt --root $W/state/runt" ;;
+	*) echo "$1 --root $W/state/$1" ;;
+	esac
+}
+
+# Deletes every container the runtimes still know and any cgroup they left (ids rb*).
+inner_cleanup() {
+	for r in $RUNTIMES; do
+		for d in "$W/state/$r"/rb*; do
+			[ -d "$d" ] && $(rt "$r") delete -f "${d##*/}" >/dev/null 2>&1
+		done
+	done
+	for c in /sys/fs/cgroup/runt/rb* /sys/fs/cgroup/rb*; do
+		[ -d "$c" ] && rmdir "$c" 2>/dev/null
+	done
+	return 0
+}
+
+# A fresh cgroup2 mount would re-apply mount options to the host's single hierarchy; a bind
+# of the existing unified mount gives the same pure-v2 view without touching anything.
+setup_cgroup2() {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] && return 0
+	if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+		mount --bind /sys/fs/cgroup/unified /sys/fs/cgroup
+	else
+		mount -t cgroup2 cgroup2 /sys/fs/cgroup
+	fi
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ] || die "no cgroup2 at /sys/fs/cgroup"
+}
+
+# runc must use its fs2 (cgroupfs v2) manager under /sys/fs/cgroup and nothing v1.
+check_runc_cgroup() {
+	cd "$W/sleep"
+	$(rt runc) create rbcg >/dev/null
+	paths=$(jq -c '.cgroup_paths' "$W/state/runc/rbcg/state.json")
+	pid=$(jq -r '.init_process_pid' "$W/state/runc/rbcg/state.json")
+	v2=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+	$(rt runc) delete -f rbcg >/dev/null
+	cd "$W"
+	case $paths in
+	'{"":"/sys/fs/cgroup/rbcg"}') ;;
+	*) die "runc cgroup_paths $paths: not the cgroup2 fs manager" ;;
+	esac
+	echo "runc state.json cgroup_paths $paths; init in 0::$v2" >"$R/runc-cgroup.txt"
+}
+
+# hyperfine CSV row -> "median min max" in ms.
+csv_ms() {
+	awk -F, -v n="$2" 'NR > 1 && $1 == n { printf "%.3f %.3f %.3f\n", $4 * 1000, $7 * 1000, $8 * 1000 }' "$1"
+}
+
+hf() {
+	name=$1
+	runs=$2
+	shift 2
+	say "hyperfine: $name"
+	hyperfine -N --warmup 3 --runs "$runs" --style none --export-csv "$W/$name.csv" "$@" >&2
+	for r in $RUNTIMES; do
+		echo "$name $r $(csv_ms "$W/$name.csv" "$r")"
+	done >>"$R/latency"
+}
+
+script() {
+	printf '#!/bin/sh\n%s\n' "$2" >"$W/$1"
+	echo "/bin/sh $W/$1"
+}
+
+bench_latency() {
+	cd "$W/true"
+	set --
+	for r in $RUNTIMES; do set -- "$@" -n "$r" "$(rt "$r") run rb1"; done
+	hf run "$RUNS" "$@"
+	# The containerd pattern; delete -f so every runtime kills or reaps the same way.
+	set --
+	for r in $RUNTIMES; do
+		set -- "$@" -n "$r" "$(script "csd-$r" "set -e
+$(rt "$r") create rb2
+$(rt "$r") start rb2
+$(rt "$r") delete -f rb2")"
+	done
+	hf create-start-delete "$RUNS" "$@"
+	set --
+	for r in $RUNTIMES; do
+		set -- "$@" -n "$r" "$(script "seq-$r" "i=0
+while [ \$i -lt $SEQ ]; do $(rt "$r") run rbs >/dev/null || exit 1; i=\$((i + 1)); done")"
+	done
+	hf "seq$SEQ" "$LOOP_RUNS" "$@"
+	set --
+	for r in $RUNTIMES; do
+		set -- "$@" -n "$r" "$(script "par-$r" "i=0 pids=
+while [ \$i -lt $PAR ]; do $(rt "$r") run rbp\$i >/dev/null & pids=\"\$pids \$!\"; i=\$((i + 1)); done
+for p in \$pids; do wait \$p || exit 1; done")"
+	done
+	hf "par$PAR" "$LOOP_RUNS" "$@"
+	cd "$W"
+}
+
+# exec into a running container (the sleep bundle), when the runtime implements exec.
+bench_exec() {
+	cd "$W/sleep"
+	set --
+	for r in $RUNTIMES; do
+		$(rt "$r") create rbx >/dev/null </dev/null && $(rt "$r") start rbx
+		if $(rt "$r") exec rbx /bin/true >/dev/null 2>"$W/exec-$r.err"; then
+			set -- "$@" -n "$r" "$(rt "$r") exec rbx /bin/true"
+		else
+			echo "exec $r unsupported $(head -n 1 "$W/exec-$r.err")" >>"$R/latency"
+		fi
+	done
+	say "hyperfine: exec"
+	[ $# -eq 0 ] || hyperfine -N --warmup 3 --runs "$RUNS" --style none \
+		--export-csv "$W/exec.csv" "$@" >&2
+	for r in $RUNTIMES; do
+		[ -f "$W/exec.csv" ] && row=$(csv_ms "$W/exec.csv" "$r") && [ -n "$row" ] &&
+			echo "exec $r $row" >>"$R/latency"
+		$(rt "$r") delete -f rbx >/dev/null 2>&1 || :
+	done
+	cd "$W"
+}
+
+# Peak RSS (KB, /usr/bin/time) of each verb, median of 5.
+rss_of() {
+	for _ in 1 2 3 4 5; do
+		/usr/bin/time -f %M -o "$W/rss" "$@" >/dev/null 2>&1 </dev/null || return 1
+		cat "$W/rss"
+	done | sort -n | sed -n 3p
+}
+
+med() {
+	printf '%s\n' $1 | sort -n | sed -n 3p
+}
+
+bench_rss() {
+	for r in $RUNTIMES; do
+		c=$(rt "$r")
+		cd "$W/true"
+		run=$(rss_of $c run rb3)
+		cd "$W/sleep"
+		create= start= state= kill= delete=
+		for _ in 1 2 3 4 5; do
+			/usr/bin/time -f %M -o "$W/r.create" $c create rb4 >/dev/null 2>&1 </dev/null
+			/usr/bin/time -f %M -o "$W/r.state" $c state rb4 >/dev/null 2>&1
+			/usr/bin/time -f %M -o "$W/r.start" $c start rb4 >/dev/null 2>&1
+			/usr/bin/time -f %M -o "$W/r.kill" $c kill rb4 KILL >/dev/null 2>&1
+			sleep 0.05
+			/usr/bin/time -f %M -o "$W/r.delete" $c delete rb4 >/dev/null 2>&1 ||
+				$c delete -f rb4 >/dev/null 2>&1
+			for v in create state start kill delete; do
+				eval "$v=\"\$$v \$(cat \$W/r.$v)\""
+			done
+		done
+		echo "rss $r tool=$(rss_of "$TOP/build/bench/true") run=$run create=$(med "$create") start=$(med "$start") state=$(med "$state") kill=$(med "$kill") delete=$(med "$delete")" >>"$R/rss"
+	done
+	cd "$W"
+}
+
+# Total syscalls (strace -c -f) of one `run`, all threads and children included.
+bench_syscalls() {
+	cd "$W/true"
+	for r in $RUNTIMES; do
+		strace -f -c -o "$W/strace-$r" $(rt "$r") run rb5 >/dev/null 2>&1
+		echo "syscalls $r $(awk '$NF == "total" { print $4 }' "$W/strace-$r")" >>"$R/syscalls"
+		cp "$W/strace-$r" "$R/strace-$r.txt"
+	done
+	cd "$W"
+}
+
+inner() {
+	setup_cgroup2
+	trap inner_cleanup EXIT
+	mkdir -p "$W/state/runt" "$W/state/crun" "$W/state/runc"
+	check_runc_cgroup
+	bench_latency
+	bench_exec
+	bench_rss
+	bench_syscalls
+	inner_cleanup
+	left=$(find /sys/fs/cgroup -maxdepth 2 -name 'rb*' -type d | head -n 3)
+	[ -z "$left" ] || die "cgroups left behind: $left"
+}
+
+# ---- report -------------------------------------------------------------------------------
+
+machine() {
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+	mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+	echo "$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r), $(nproc) x $cpu, $mem RAM"
+}
+
+versions() {
+	echo "runt $("$TOP/runt" --version 2>&1 | head -n 1 | sed 's/^runt //;s/^version //')," \
+		"$(crun --version | head -n 1), $(runc --version | head -n 1)," \
+		"$(hyperfine --version)"
+}
+
+main() {
+	ensure_packages
+	[ -x "$TOP/runt" ] || die "build runt first (make bench does)"
+	W=$(mktemp -d "${TMPDIR:-/tmp}/runt-bench.XXXXXX")
+	trap 'rm -rf "$W"' EXIT
+	R=$W/res
+	mkdir -p "$R"
+	chmod 755 "$W"
+	make_bundle "$W/true" /bin/true
+	[ -x "$TOP/build/bench/true" ] || die "build build/bench/true first (make bench does)"
+	rm -f "$W/true/rootfs/bin/true"
+	cp "$TOP/build/bench/true" "$W/true/rootfs/bin/true"
+	make_bundle "$W/sleep" sleep 600
+	export W R
+	unshare -m --propagation private sh "$0" --inner || die "host measurements failed"
+	for r in runt crun runc; do
+		echo "size $r $(closure_size "$(command -v "$r" || echo "$TOP/runt")")" >>"$R/size"
+	done
+	echo "size-bin runt $(stat -c %s "$TOP/runt")" >>"$R/size"
+	if [ "${BENCH_BOARD:-1}" != 0 ]; then
+		say "memory.max floor in board $BOARD (a few minutes under TCG)"
+		sh "$TOP/boards/run-board.sh" "$BOARD" -- sh bench/memfloor.sh >"$R/memfloor.log" 2>&1 ||
+			say "board run failed; see the floor section"
+		grep '^floor ' "$R/memfloor.log" >"$R/memfloor" || :
+	fi
+	machine >"$R/machine"
+	versions >"$R/versions"
+	mkdir -p "$OUT"
+	sh "$TOP/bench/report.sh" "$R" "$OUT"
+	cat "$OUT/benchmarks.md"
+}
+
+if [ "${1:-}" = --inner ]; then
+	inner
+else
+	main
+fi
