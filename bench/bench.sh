@@ -5,7 +5,7 @@
 #   sh bench/bench.sh               everything, including the memory.max floor in the QEMU board
 #   BENCH_BOARD=0 sh bench/bench.sh host figures only (the floor column then reads "not run")
 #
-# Environment: BENCH_RUNS (samples per latency figure, default 30), BENCH_SEQ (100),
+# Environment: BENCH_RUNS (runs per round, default 20), BENCH_ROUNDS (3), BENCH_SEQ (100),
 # BENCH_PAR (20), BENCH_LOOP_RUNS (samples of the sequential/parallel loops, 3),
 # BENCH_OUT (directory for benchmarks.md/.png, default docs), BOARD (qemu-x86_64).
 #
@@ -15,7 +15,8 @@
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-RUNS=${BENCH_RUNS:-30}
+RUNS=${BENCH_RUNS:-20}
+ROUNDS=${BENCH_ROUNDS:-3}
 SEQ=${BENCH_SEQ:-100}
 PAR=${BENCH_PAR:-20}
 LOOP_RUNS=${BENCH_LOOP_RUNS:-3}
@@ -36,7 +37,7 @@ die() {
 
 ensure_packages() {
 	missing=
-	for p in crun runc hyperfine gnuplot-nox time strace; do
+	for p in crun runc hyperfine gnuplot-nox time strace jq; do
 		[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] ||
 			missing="$missing $p"
 	done
@@ -116,20 +117,47 @@ check_runc_cgroup() {
 	echo "runc state.json cgroup_paths $paths; init in 0::$v2" >"$R/runc-cgroup.txt"
 }
 
-# hyperfine CSV row -> "median min max" in ms.
-csv_ms() {
-	awk -F, -v n="$2" 'NR > 1 && $1 == n { printf "%.3f %.3f %.3f\n", $4 * 1000, $7 * 1000, $8 * 1000 }' "$1"
+# Samples (seconds, one a line) of command NAME in hyperfine JSON export FILE, appended to OUT;
+# user+system means (s) appended to OUT.cpu.
+samples() {
+	jq -r --arg n "$2" '.results[] | select(.command == $n) | .times[]' "$1" >>"$3"
+	jq -r --arg n "$2" '.results[] | select(.command == $n) | .user + .system' "$1" >>"$3.cpu"
 }
 
+# "median min max" in ms of a sample file, and the mean CPU time (ms) of its rounds.
+stats() {
+	sort -g "$1" | awk '{ v[NR] = $1 * 1000 } END { if (!NR) exit
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "%.3f %.3f %.3f", m, v[1], v[NR] }'
+	awk '{ s += $1 } END { if (NR) printf " %.3f", s * 1000 / NR }' "$1.cpu"
+}
+
+# hf NAME RUNS -n RUNTIME CMD ...: BENCH_ROUNDS rounds of hyperfine over all runtimes, samples
+# pooled: rounds interleave the runtimes, so a burst of load on this shared machine does not
+# land on one runtime only.
 hf() {
 	name=$1
 	runs=$2
 	shift 2
-	say "hyperfine: $name"
-	hyperfine -N --warmup 3 --runs "$runs" --style none --export-csv "$W/$name.csv" "$@" >&2
-	for r in $RUNTIMES; do
-		echo "$name $r $(csv_ms "$W/$name.csv" "$r")"
-	done >>"$R/latency"
+	say "hyperfine: $name ($ROUNDS rounds x $runs runs)"
+	rm -f "$W/$name".s.*
+	names=
+	prev=
+	for a in "$@"; do
+		[ "$prev" = -n ] && names="$names $a"
+		prev=$a
+	done
+	round=0
+	while [ $round -lt "$ROUNDS" ]; do
+		hyperfine -N --warmup 2 --runs "$runs" --style none --export-json "$W/$name.json" \
+			"$@" >/dev/null 2>"$W/hf.err" || {
+			cat "$W/hf.err" >&2
+			return 1
+		}
+		for r in $names; do samples "$W/$name.json" "$r" "$W/$name.s.$r"; done
+		round=$((round + 1))
+	done
+	for r in $names; do echo "$name $r $(stats "$W/$name.s.$r")" >>"$R/latency"; done
 }
 
 script() {
@@ -142,6 +170,10 @@ bench_latency() {
 	set --
 	for r in $RUNTIMES; do set -- "$@" -n "$r" "$(rt "$r") run rb1"; done
 	hf run "$RUNS" "$@"
+	# What the kernel alone costs for the same namespaces (no rootfs, no mounts): the floor
+	# under every runtime's `run`.
+	hf kernel "$RUNS" -n unshare \
+		"unshare --fork --pid --net --ipc --uts --mount --cgroup $W/true/rootfs/bin/true"
 	# The containerd pattern; delete -f so every runtime kills or reaps the same way.
 	set --
 	for r in $RUNTIMES; do
@@ -179,12 +211,8 @@ bench_exec() {
 			echo "exec $r unsupported $(head -n 1 "$W/exec-$r.err")" >>"$R/latency"
 		fi
 	done
-	say "hyperfine: exec"
-	[ $# -eq 0 ] || hyperfine -N --warmup 3 --runs "$RUNS" --style none \
-		--export-csv "$W/exec.csv" "$@" >&2
+	[ $# -eq 0 ] || hf exec "$RUNS" "$@"
 	for r in $RUNTIMES; do
-		[ -f "$W/exec.csv" ] && row=$(csv_ms "$W/exec.csv" "$r") && [ -n "$row" ] &&
-			echo "exec $r $row" >>"$R/latency"
 		$(rt "$r") delete -f rbx >/dev/null 2>&1 || :
 	done
 	cd "$W"
@@ -239,6 +267,10 @@ bench_syscalls() {
 
 inner() {
 	setup_cgroup2
+	# State on tmpfs as /run is in real deployments: on ext4 the last close of a deleted
+	# state directory may wait for the journal (measured up to 6 ms).
+	mkdir -p "$W/state"
+	mount -t tmpfs -o mode=0711 bench-state "$W/state"
 	trap inner_cleanup EXIT
 	mkdir -p "$W/state/runt" "$W/state/crun" "$W/state/runc"
 	check_runc_cgroup
@@ -279,7 +311,9 @@ main() {
 	cp "$TOP/build/bench/true" "$W/true/rootfs/bin/true"
 	make_bundle "$W/sleep" sleep 600
 	export W R
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	unshare -m --propagation private sh "$0" --inner || die "host measurements failed"
+	echo "load average (1/5/15 min) $load0 before the host runs, $(cut -d' ' -f1-3 /proc/loadavg) after" >"$R/load"
 	for r in runt crun runc; do
 		echo "size $r $(closure_size "$(command -v "$r" || echo "$TOP/runt")")" >>"$R/size"
 	done
@@ -288,12 +322,15 @@ main() {
 		say "memory.max floor in board $BOARD (a few minutes under TCG)"
 		sh "$TOP/boards/run-board.sh" "$BOARD" -- sh bench/memfloor.sh >"$R/memfloor.log" 2>&1 ||
 			say "board run failed; see the floor section"
-		grep '^floor ' "$R/memfloor.log" >"$R/memfloor" || :
+		grep -E '^(floor|peak) ' "$R/memfloor.log" >"$R/memfloor" || :
 	fi
 	machine >"$R/machine"
 	versions >"$R/versions"
 	mkdir -p "$OUT"
 	sh "$TOP/bench/report.sh" "$R" "$OUT"
+	rm -rf "$TOP/build/bench/results"
+	mkdir -p "$TOP/build/bench"
+	cp -r "$R" "$TOP/build/bench/results"
 	cat "$OUT/benchmarks.md"
 }
 

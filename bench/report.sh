@@ -73,6 +73,10 @@ table() {
 	echo "| --- | --- | --- | --- | --- | --- |"
 	lat_row '`run /bin/true` (ms)' run 1 \
 		"≥ 3× faster: $(met "${run_r%×}" ge 3)"
+	a=$(field run runt "$R/latency" 6) b=$(field run crun "$R/latency" 6)
+	printf '| `run /bin/true` CPU time, user+sys (ms, mean) | %s | %s | %s | %s | |\n' \
+		"${a:-?}" "${b:-?}" "$(field run runc "$R/latency" 6)" \
+		"$(ratio "$a" "$b")${a:+ ($(ratio "$b" "$a") less)}"
 	lat_row '`create`+`start`+`delete -f` (ms)' create-start-delete
 	lat_row '`exec /bin/true` into a running container (ms)' exec
 	lat_row "$(awk '$1 ~ /^seq/ { sub("seq", "", $1); print $1; exit }' "$R/latency") sequential \`run\` (s)" \
@@ -152,13 +156,19 @@ plot() {
 	echo "  linux.resources, user namespace, hooks, terminal (runt refuses the first two today)."
 	echo "- host runs: a private mount namespace with the cgroup2 hierarchy at /sys/fs/cgroup (crun 1.8"
 	echo "  refuses the host's hybrid layout); $(cat "$R/runc-cgroup.txt" 2>/dev/null)."
-	echo "  Latency: hyperfine -N (no shell), median (min–max); create+start+delete runs as one"
-	echo "  /bin/sh script (dash start-up included for all three). Peak RSS: /usr/bin/time, median of 5."
+	echo "  State dirs (--root) on a tmpfs, as /run is. Latency: hyperfine -N (no shell), rounds"
+	echo "  that interleave the runtimes, samples pooled: median (min–max); create+start+delete runs as"
+	echo "  one /bin/sh script (dash start-up included for all three). Peak RSS: /usr/bin/time, median"
+	echo "  of 5 (its floor is the forked \`time\` itself, see the last RSS row). $(cat "$R/load" 2>/dev/null)."
 	echo "- board runs (memory.max floor): QEMU guest under TCG, pure cgroup v2; the runtime itself is"
 	echo "  placed in a cgroup with that memory.max (swap 0) and runs the bundle; ladder walked down,"
 	echo "  2 attempts per step."
 	echo
 	table
+	k=$(awk '$1 == "kernel" { printf "%.2f ms (%.2f–%.2f)", $3, $4, $5 }' "$R/latency")
+	echo
+	echo "Kernel floor: \`unshare --fork --pid --net --ipc --uts --mount --cgroup /bin/true\` (the same"
+	echo "namespaces, no rootfs, no mounts; util-linux, dynamically linked): ${k:-not measured}."
 	strace_top
 	echo
 	echo "![latency per runtime](benchmarks.png)"
