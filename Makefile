@@ -52,12 +52,12 @@ build/tests/probe: tests/probe.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -static -s -o $@
 
-build/bench/true: bench/true.c
+build/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -static -s -o $@
 
 # runt vs crun vs runc (bench/bench.sh): docs/benchmarks.md and .png; not part of check.
-bench: runt build/tests/probe build/bench/true
+bench: runt build/tests/probe build/bench/true build/bench/rss
 	@sh bench/bench.sh
 
 # Installs what a build and the tests need when missing (Debian, as root).

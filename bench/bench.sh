@@ -218,40 +218,52 @@ bench_exec() {
 	cd "$W"
 }
 
-# Peak RSS (KB, /usr/bin/time) of each verb, median of 5.
-rss_of() {
-	for _ in 1 2 3 4 5; do
-		/usr/bin/time -f %M -o "$W/rss" "$@" >/dev/null 2>&1 </dev/null || return 1
-		cat "$W/rss"
-	done | sort -n | sed -n 3p
+# One peak RSS (KB) of CMD, appended to FILE. TOOL own: bench/rss (vfork, so the figure is
+# the command's own); time: /usr/bin/time, whose forked copy of itself is a floor of ~0.45 MB.
+peak() {
+	tool=$1 file=$2
+	shift 2
+	if [ "$tool" = own ]; then
+		"$TOP/build/bench/rss" "$W/rss" "$@" >/dev/null 2>&1 </dev/null
+	else
+		/usr/bin/time -f %M -o "$W/rss" "$@" >/dev/null 2>&1 </dev/null
+	fi
+	rc=$?
+	tail -n 1 "$W/rss" >>"$file"
+	return $rc
 }
 
 med() {
-	printf '%s\n' $1 | sort -n | sed -n 3p
+	sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# Five cycles of run (true bundle), then create, state, start, kill, delete (sleep bundle).
+rss_cycles() {
+	tool=$1 r=$2 c=$(rt "$2")
+	rm -f "$W/$tool".*
+	for _ in 1 2 3 4 5; do
+		cd "$W/true"
+		peak "$tool" "$W/$tool.run" $c run rb3
+		peak "$tool" "$W/$tool.tool" "$TOP/build/bench/true"
+		cd "$W/sleep"
+		peak "$tool" "$W/$tool.create" $c create rb4
+		peak "$tool" "$W/$tool.state" $c state rb4
+		peak "$tool" "$W/$tool.start" $c start rb4
+		peak "$tool" "$W/$tool.kill" $c kill rb4 KILL
+		sleep 0.05
+		peak "$tool" "$W/$tool.delete" $c delete rb4 || $c delete -f rb4 >/dev/null 2>&1
+	done
+	line="rss $r $tool"
+	for v in tool run create state start kill delete; do line="$line $v=$(med "$W/$tool.$v")"; done
+	echo "$line" >>"$R/rss"
+	cd "$W"
 }
 
 bench_rss() {
 	for r in $RUNTIMES; do
-		c=$(rt "$r")
-		cd "$W/true"
-		run=$(rss_of $c run rb3)
-		cd "$W/sleep"
-		create= start= state= kill= delete=
-		for _ in 1 2 3 4 5; do
-			/usr/bin/time -f %M -o "$W/r.create" $c create rb4 >/dev/null 2>&1 </dev/null
-			/usr/bin/time -f %M -o "$W/r.state" $c state rb4 >/dev/null 2>&1
-			/usr/bin/time -f %M -o "$W/r.start" $c start rb4 >/dev/null 2>&1
-			/usr/bin/time -f %M -o "$W/r.kill" $c kill rb4 KILL >/dev/null 2>&1
-			sleep 0.05
-			/usr/bin/time -f %M -o "$W/r.delete" $c delete rb4 >/dev/null 2>&1 ||
-				$c delete -f rb4 >/dev/null 2>&1
-			for v in create state start kill delete; do
-				eval "$v=\"\$$v \$(cat \$W/r.$v)\""
-			done
-		done
-		echo "rss $r tool=$(rss_of "$TOP/build/bench/true") run=$run create=$(med "$create") start=$(med "$start") state=$(med "$state") kill=$(med "$kill") delete=$(med "$delete")" >>"$R/rss"
+		rss_cycles own "$r"
+		rss_cycles time "$r"
 	done
-	cd "$W"
 }
 
 # Total syscalls (strace -c -f) of one `run`, all threads and children included.
@@ -306,7 +318,8 @@ main() {
 	mkdir -p "$R"
 	chmod 755 "$W"
 	make_bundle "$W/true" /bin/true
-	[ -x "$TOP/build/bench/true" ] || die "build build/bench/true first (make bench does)"
+	[ -x "$TOP/build/bench/true" ] && [ -x "$TOP/build/bench/rss" ] ||
+		die "build build/bench/true and build/bench/rss first (make bench does)"
 	rm -f "$W/true/rootfs/bin/true"
 	cp "$TOP/build/bench/true" "$W/true/rootfs/bin/true"
 	make_bundle "$W/sleep" sleep 600

@@ -56,15 +56,20 @@ lat_row() {
 		"$(lat_cell "$name" crun "$div")" "$(lat_cell "$name" runc "$div")" "$rr" "${4:-}"
 }
 
+# rss RUNTIME TOOL VERB: median peak RSS in KB (TOOL own: bench/rss; time: /usr/bin/time).
 rss() {
-	awk -v r="$1" -v v="$2" '$1 == "rss" && $2 == r { for (i = 3; i <= NF; i++)
+	awk -v r="$1" -v t="$2" -v v="$3" '$1 == "rss" && $2 == r && $3 == t { for (i = 4; i <= NF; i++)
 		if (index($i, v "=") == 1) { print substr($i, length(v) + 2); exit } }' "$R/rss"
 }
 
+rss_cell() {
+	echo "$(rss "$1" own "$2") (time: $(rss "$1" time "$2"))"
+}
+
 rss_row() {
-	a=$(rss runt "$1") b=$(rss crun "$1") c=$(rss runc "$1")
-	printf '| peak RSS `%s` (KB) | %s | %s | %s | %s | %s |\n' "$1" "${a:-?}" "${b:-?}" "${c:-?}" \
-		"$(ratio "$a" "$b")" "${2:-}"
+	a=$(rss runt own "$1") b=$(rss crun own "$1")
+	printf '| peak RSS `%s` (KB) | %s | %s | %s | %s | %s |\n' "$1" "$(rss_cell runt "$1")" \
+		"$(rss_cell crun "$1")" "$(rss_cell runc "$1")" "$(ratio "$a" "$b")" "${2:-}"
 }
 
 table() {
@@ -83,12 +88,11 @@ table() {
 		"$(awk '$1 ~ /^seq/ { print $1; exit }' "$R/latency")" 1000
 	lat_row "$(awk '$1 ~ /^par/ { sub("par", "", $1); print $1; exit }' "$R/latency") parallel \`run\` (ms, wall)" \
 		"$(awk '$1 ~ /^par/ { print $1; exit }' "$R/latency")"
-	a=$(rss runt run) b=$(rss crun run)
+	a=$(rss runt own run) b=$(rss crun own run)
 	q=$(awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0 && b > 0) print a * 4 / b }')
 	rss_row run "≤ 1/4: $(met "$q" le 1)"
 	for v in create start state kill delete; do rss_row "$v"; done
-	a=$(rss runt tool)
-	printf '| peak RSS floor of the tool: `time` running a static `true` (KB) | %s | | | | |\n' "${a:-?}"
+	printf '| floor of the RSS tools: a static `true` (KB) | %s | | | | |\n' "$(rss_cell runt tool)"
 	s1=$(field size runt "$R/size" 3) s2=$(field size crun "$R/size" 3) s3=$(field size runc "$R/size" 3)
 	printf '| binary + its shared libraries (KB) | %s (static) | %s | %s | %s | runt ≤ 150 KB: %s |\n' \
 		$((s1 / 1024)) $((s2 / 1024)) $((s3 / 1024)) "$(ratio "$s1" "$s2")" \
@@ -158,8 +162,9 @@ plot() {
 	echo "  refuses the host's hybrid layout); $(cat "$R/runc-cgroup.txt" 2>/dev/null)."
 	echo "  State dirs (--root) on a tmpfs, as /run is. Latency: hyperfine -N (no shell), rounds"
 	echo "  that interleave the runtimes, samples pooled: median (min–max); create+start+delete runs as"
-	echo "  one /bin/sh script (dash start-up included for all three). Peak RSS: /usr/bin/time, median"
-	echo "  of 5 (its floor is the forked \`time\` itself, see the last RSS row). $(cat "$R/load" 2>/dev/null)."
+	echo "  one /bin/sh script (dash start-up included for all three). Peak RSS, median of 5: bench/rss"
+	echo "  (vfork + wait4 ru_maxrss: the process tree's own figure), and in brackets /usr/bin/time,"
+	echo "  whose forked copy of itself is a floor (last RSS row). $(cat "$R/load" 2>/dev/null)."
 	echo "- board runs (memory.max floor): QEMU guest under TCG, pure cgroup v2; the runtime itself is"
 	echo "  placed in a cgroup with that memory.max (swap 0) and runs the bundle; ladder walked down,"
 	echo "  2 attempts per step."
