@@ -10,7 +10,7 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-LADDER=${BENCH_LADDER:-64M 32M 16M 12M 8M 6M 4M 3M 2M 1536k 1M 768k 512k 384k 256k 192k 128k 96k 64k}
+LADDER=${BENCH_LADDER:-64M 32M 16M 12M 8M 6M 5M 4M 3M 2M 1536k 1M 896k 768k 704k 640k 576k 512k 448k 416k 384k 352k 320k 288k 256k 192k 128k}
 TRIES=${BENCH_TRIES:-2}
 CG=/sys/fs/cgroup
 W=$(mktemp -d /tmp/memfloor.XXXXXX) || exit 1
@@ -69,7 +69,7 @@ if [ -x "$TOP/build/bench/true" ]; then
 fi
 cd "$W/b" || exit 1
 echo "# $(uname -r), $(nproc) cpu, ladder: $LADDER"
-for r in runt crun runc; do
+for r in ${BENCH_RUNTIMES:-runt crun runc}; do
 	mkdir -p "$W/state/$r"
 	# Warm the page cache from the root cgroup: file pages are charged to whoever faults
 	# them in first, and the binaries are not what the floor is about.

@@ -177,5 +177,7 @@ plot() {
 	strace_top
 	echo
 	echo "![latency per runtime](benchmarks.png)"
+	echo
+	cat "$TOP/bench/findings.md"
 } >"$OUT/benchmarks.md"
 plot
