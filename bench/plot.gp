@@ -12,6 +12,7 @@ set ylabel "ms (log scale)"
 set grid ytics
 set key top left
 set xtics nomirror
+set bmargin 4
 plot datafile using 2:3:4:xtic(1) title "runt" lc rgb "#2a9d8f", \
      '' using 5:6:7 title "crun" lc rgb "#e9c46a", \
      '' using 8:9:10 title "runc" lc rgb "#e76f51"

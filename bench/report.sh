@@ -133,8 +133,10 @@ plot() {
 		case $s in seq*) div=${s#seq} ;; par*) div=${s#par} ;; esac
 		awk -v s="$s" -v d="$div" '
 			$1 == s && $3 != "unsupported" { m[$2] = $3 / d; lo[$2] = $4 / d; hi[$2] = $5 / d }
-			END { lab = s; if (s ~ /^seq/) lab = "run, " substr(s, 4) " sequential (per run)";
-				if (s ~ /^par/) lab = "run, " substr(s, 4) " parallel (wall / n)";
+			END { lab = s; if (s ~ /^seq/) lab = substr(s, 4) " seq. runs\\n(per run)";
+				if (s ~ /^par/) lab = substr(s, 4) " parallel runs\\n(wall / " substr(s, 4) ")";
+				if (s == "exec" && !("runt" in m)) lab = "exec\\n(runt: not yet)";
+				if (s == "create-start-delete") lab = "create+start\\n+delete";
 				printf "\"%s\"", lab
 				n = split("runt crun runc", r, " ")
 				for (i = 1; i <= n; i++)
