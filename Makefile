@@ -29,7 +29,7 @@ HDRS      := $(wildcard *.h)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps demo check test-unit test-integration install clean fmt fmt-check
+.PHONY: all deps demo check test-unit test-integration install clean fmt fmt-check bench
 
 all: runt
 
@@ -51,6 +51,14 @@ build/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 build/tests/probe: tests/probe.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -static -s -o $@
+
+build/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -static -s -o $@
+
+# runt vs crun vs runc (bench/bench.sh): docs/benchmarks.md and .png; not part of check.
+bench: runt build/tests/probe build/bench/true build/bench/rss
+	@sh bench/bench.sh
 
 # Installs what a build and the tests need when missing (Debian, as root).
 deps:
@@ -76,10 +84,10 @@ install: runt
 	install -m 0755 runt $(DESTDIR)$(BINDIR)/runt
 
 fmt:
-	clang-format -i *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h
+	clang-format -i *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h bench/*.c
 
 fmt-check:
-	@clang-format --dry-run --Werror *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h
+	@clang-format --dry-run --Werror *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h bench/*.c
 
 clean:
 	rm -rf build runt

@@ -562,6 +562,22 @@ static int root_propagation(const struct spec *s, struct rt_err *err)
 	return 0;
 }
 
+/* Field 5 (the mount point) of a mountinfo line. Not sscanf: musl's scanf and float parser
+ * cost ~10 KB of binary. */
+static int mountinfo_point(const char *line, char *mp, size_t size)
+{
+	const char *p = line, *e;
+
+	for (int i = 0; i < 4 && p; i++)
+		if ((p = strchr(p, ' ')))
+			p++;
+	if (!p || !(e = strchr(p, ' ')) || e == p || (size_t)(e - p) >= size)
+		return -1;
+	memcpy(mp, p, e - p);
+	mp[e - p] = '\0';
+	return 0;
+}
+
 /* The mount point under which path lives: the longest mountinfo entry that prefixes it. */
 static int parent_mount(const char *path, char *out, size_t size)
 {
@@ -574,7 +590,7 @@ static int parent_mount(const char *path, char *out, size_t size)
 	while (fgets(line, sizeof(line), f)) {
 		size_t n;
 
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+		if (mountinfo_point(line, mp, sizeof(mp)) < 0)
 			continue;
 		n = strlen(mp);
 		if (n >= best && !strncmp(path, mp, n) && (path[n] == '/' || !path[n] || n == 1)) {

@@ -290,12 +290,15 @@ unsigned long long state_proc_start_time(pid_t pid)
 	p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
 		return 0;
-	/* state is field 3; skip to field 22 */
-	if (sscanf(p + 2,
-		   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-		   "%*d %*d %llu",
-		   &start) != 1)
+	/* state is field 3; skip 19 separators to field 22 (no sscanf: musl's scanf and float
+	 * parser would cost ~10 KB of binary for this one line) */
+	p += 2;
+	for (int field = 3; field < 22 && p; field++)
+		if ((p = strchr(p, ' ')))
+			p++;
+	if (!p || *p < '0' || *p > '9')
 		return 0;
+	start = strtoull(p, NULL, 10);
 	return start;
 }
 
