@@ -9,6 +9,7 @@
 
 #include "cgroup.h"
 #include "err.h"
+#include "mount.h"
 #include "ns.h"
 #include "spec.h"
 #include "state.h"
@@ -23,11 +24,12 @@ struct container {
 	struct rt_state st;
 	struct cg cg;
 	struct ns_plan ns;
-	sigset_t sigmask;   /* the mask the container process must start with */
-	int fifo_fd;	    /* exec fifo, held open read-write by the init until start */
-	int sync_fd;	    /* parent's end of the sync socket */
-	pid_t pid;	    /* the init's host pid */
-	pid_t direct_child; /* the process we cloned (== pid unless a grandchild) */
+	struct mnt_trees trees; /* idmapped mounts runt made before clone */
+	sigset_t sigmask;	/* the mask the container process must start with */
+	int fifo_fd;		/* exec fifo, held open read-write by the init until start */
+	int sync_fd;		/* parent's end of the sync socket */
+	pid_t pid;		/* the init's host pid */
+	pid_t direct_child;	/* the process we cloned (== pid unless a grandchild) */
 	int pidfd;
 };
 
