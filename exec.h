@@ -24,12 +24,13 @@ struct container {
 	struct rt_state st;
 	struct cg cg;
 	struct ns_plan ns;
-	struct mnt_trees trees; /* idmapped mounts runt made before clone */
-	sigset_t sigmask;	/* the mask the container process must start with */
-	int fifo_fd;		/* exec fifo, held open read-write by the init until start */
-	int sync_fd;		/* parent's end of the sync socket */
-	pid_t pid;		/* the init's host pid */
-	pid_t direct_child;	/* the process we cloned (== pid unless a grandchild) */
+	/* idmapped mounts runt made before clone */
+	struct mnt_trees trees;
+	sigset_t sigmask;   /* the mask the container process must start with */
+	int fifo_fd;	    /* exec fifo, held open read-write by the init until start */
+	int sync_fd;	    /* parent's end of the sync socket */
+	pid_t pid;	    /* the init's host pid */
+	pid_t direct_child; /* the process we cloned (== pid unless a grandchild) */
 	int pidfd;
 };
 
