@@ -911,8 +911,32 @@ int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
 	return 0;
 }
 
+/* After pivot_root(".", ".") the old root is stacked on the new one. mount(2) resolves "."
+ * to the cwd's own mount (the new root: an rshared bind there would lose its peers), so
+ * stand in the old root by fd to make its tree a slave before detaching it: its unmount
+ * must never propagate to the host. umount2 follows "." up to the old root by itself. */
+static int pivot_old_root(struct rt_err *err)
+{
+	int old = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (old < 0)
+		return rt_sysfail(err, "open the old root");
+	if (rt_pivot_root(".", ".") < 0)
+		r = rt_sysfail(err, "pivot_root");
+	else if (fchdir(old) < 0)
+		r = rt_sysfail(err, "chdir to the old root");
+	else if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		r = rt_sysfail(err, "make old root a slave");
+	else if (umount2(".", MNT_DETACH) < 0)
+		r = rt_sysfail(err, "detach old root");
+	close(old);
+	return r;
+}
+
 int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
 {
+	int r;
+
 	if (fchdir(m->rootfd) < 0)
 		return rt_sysfail(err, "chdir rootfs");
 	if (no_pivot) {
@@ -920,14 +944,8 @@ int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
 			return rt_sysfail(err, "move rootfs to /");
 		if (chroot(".") < 0)
 			return rt_sysfail(err, "chroot");
-	} else {
-		if (rt_pivot_root(".", ".") < 0)
-			return rt_sysfail(err, "pivot_root");
-		/* the old root is stacked on "."; never let its unmount reach the host */
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-			return rt_sysfail(err, "make old root a slave");
-		if (umount2(".", MNT_DETACH) < 0)
-			return rt_sysfail(err, "detach old root");
+	} else if ((r = pivot_old_root(err)) < 0) {
+		return r;
 	}
 	close(m->rootfd);
 	m->rootfd = -1;
