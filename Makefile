@@ -22,7 +22,7 @@ CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-paramet
 LDFLAGS   += -static -Wl,--gc-sections -s
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
-	     signals.c cgroup.c
+	     signals.c cgroup.c path.c
 LIB_OBJS  := $(patsubst %.c,build/%.o,$(filter-out runtime.c,$(SRCS)))
 HDRS      := $(wildcard *.h)
 
@@ -93,5 +93,8 @@ clean:
 	rm -rf build runt
 
 BOARD ?= qemu-x86_64
+# TCG is slow (and slower on a loaded machine): generous limits, CI's budget is 90 min.
+BOARD_TIMEOUT ?= 3600
 board-check: runt build/tests/probe
-	@sh boards/run-board.sh $(BOARD) -- sh tests/board-suite.sh
+	@BOARD_TIMEOUT=$(BOARD_TIMEOUT) FILE_TIMEOUT=1500 sh boards/run-board.sh $(BOARD) -- \
+		sh tests/board-suite.sh

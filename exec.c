@@ -225,6 +225,7 @@ static int setup_rootfs(struct container *c, struct rt_err *err)
 		.userns = c->spec.linux.ns[NS_USER].enabled,
 		.cgroupns = c->spec.linux.ns[NS_CGROUP].enabled,
 		.rootfd = -1,
+		.trees = &c->trees,
 	};
 	int r;
 
@@ -619,7 +620,10 @@ static int spawn(struct container *c, bool joining, struct rt_err *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return rt_sysfail(err, "socketpair");
 	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
-	if ((r = ns_parent_prepare(&c->ns, &c->spec, err)) < 0)
+	/* an exec mounts nothing: only a new init needs the idmapped trees */
+	if ((!joining && (r = mnt_trees_prepare(&c->trees, &c->spec, c->bundle, c->ns.fds[NS_USER],
+						err)) < 0) ||
+	    (r = ns_parent_prepare(&c->ns, &c->spec, err)) < 0)
 		goto out_close;
 	c->pid = c->direct_child = do_clone(c, &in_cgroup);
 	if (c->pid < 0) {
@@ -694,4 +698,5 @@ void exec_release(struct container *c)
 		close(c->console_fd);
 	c->sync_fd = c->fifo_fd = c->pidfd = c->console_fd = -1;
 	ns_close(&c->ns);
+	mnt_trees_close(&c->trees);
 }

@@ -9,6 +9,7 @@
 
 #include "cgroup.h"
 #include "err.h"
+#include "mount.h"
 #include "ns.h"
 #include "spec.h"
 #include "state.h"
@@ -23,6 +24,8 @@ struct container {
 	struct rt_state st;
 	struct cg cg;
 	struct ns_plan ns;
+	/* idmapped mounts runt made before clone */
+	struct mnt_trees trees;
 	sigset_t sigmask; /* the mask the container process must start with */
 	int fifo_fd;	  /* exec fifo, held open read-write by the init until start */
 	int sync_fd;	  /* parent's end of the sync socket */

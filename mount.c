@@ -1,6 +1,6 @@
 /* mount.c - builds the container's filesystem: the mount option table, spec mounts resolved
- * inside the rootfs by fd (openat2 RESOLVE_IN_ROOT, so a hostile symlink cannot send a mount
- * onto the host: CVE-2021-30465), default /dev, devices, pivot_root, masked/read-only paths. */
+ * inside the rootfs by fd (path.c, so a hostile symlink cannot send a mount onto the host:
+ * CVE-2021-30465), idmapped trees, tmpcopyup, /dev, devices, pivot_root, masked paths. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,19 +13,23 @@
 
 #include "compat.h"
 #include "mount.h"
+#include "ns.h"
+#include "path.h"
 
-#define RESOLVE_NO_MAGICLINKS  0x02
-#define RESOLVE_IN_ROOT	       0x10
-#define MOUNT_ATTR_RDONLY      0x1
-#define MOUNT_ATTR_NOSUID      0x2
-#define MOUNT_ATTR_NODEV       0x4
-#define MOUNT_ATTR_NOEXEC      0x8
-#define MOUNT_ATTR__ATIME      0x70
-#define MOUNT_ATTR_RELATIME    0x0
-#define MOUNT_ATTR_NOATIME     0x10
-#define MOUNT_ATTR_STRICTATIME 0x20
-#define MOUNT_ATTR_NODIRATIME  0x80
-#define MOUNT_ATTR_NOSYMFOLLOW 0x200000
+#define MOUNT_ATTR_RDONLY	0x1
+#define MOUNT_ATTR_NOSUID	0x2
+#define MOUNT_ATTR_NODEV	0x4
+#define MOUNT_ATTR_NOEXEC	0x8
+#define MOUNT_ATTR__ATIME	0x70
+#define MOUNT_ATTR_RELATIME	0x0
+#define MOUNT_ATTR_NOATIME	0x10
+#define MOUNT_ATTR_STRICTATIME	0x20
+#define MOUNT_ATTR_NODIRATIME	0x80
+#define MOUNT_ATTR_NOSYMFOLLOW	0x200000
+#define MOUNT_ATTR_IDMAP	0x100000
+#define OPEN_TREE_CLONE		1
+#define MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define MOVE_MOUNT_T_EMPTY_PATH 0x40
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
@@ -33,15 +37,12 @@
 #define MS_LAZYTIME (1 << 25)
 #endif
 
-struct open_how {
-	uint64_t flags, mode, resolve;
-};
-
 struct mount_attr {
 	uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
 
-enum opt_kind { O_SET, O_CLR, O_PROP, O_ASET, O_ACLR, O_BIND, O_TODO };
+/* O_IDMAP: val 1 for ridmap (every submount idmapped too); O_COPYUP: tmpcopyup. */
+enum opt_kind { O_SET, O_CLR, O_PROP, O_ASET, O_ACLR, O_BIND, O_IDMAP, O_COPYUP };
 
 static const struct mount_opt {
 	const char *name;
@@ -103,9 +104,9 @@ static const struct mount_opt {
 	{ "rstrictatime", O_ASET, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME },
 	{ "rnosymfollow", O_ASET, MOUNT_ATTR_NOSYMFOLLOW },
 	{ "rsymfollow", O_ACLR, MOUNT_ATTR_NOSYMFOLLOW },
-	{ "idmap", O_TODO, 0 },
-	{ "ridmap", O_TODO, 0 },
-	{ "tmpcopyup", O_TODO, 0 },
+	{ "idmap", O_IDMAP, 0 },
+	{ "ridmap", O_IDMAP, 1 },
+	{ "tmpcopyup", O_COPYUP, 0 },
 };
 
 #define NOPTIONS (int)(sizeof(options) / sizeof(options[0]))
@@ -115,10 +116,9 @@ int mnt_option_count(void)
 	return NOPTIONS;
 }
 
-/* NULL for the options runt knows but does not implement yet */
 const char *mnt_option_name(int i)
 {
-	return options[i].kind == O_TODO ? NULL : options[i].name;
+	return i >= 0 && i < NOPTIONS ? options[i].name : NULL;
 }
 
 struct mopts {
@@ -126,6 +126,8 @@ struct mopts {
 	unsigned long prop[8];
 	int nprop;
 	bool bind;
+	bool idmap, ridmap; /* an idmapped mount (ridmap: submounts too) */
+	bool copyup;	    /* tmpcopyup */
 	struct mount_attr attr;
 	char data[4096];
 };
@@ -170,8 +172,13 @@ static int apply_option(struct mopts *o, const struct mount_opt *mo, const char 
 	case O_ACLR:
 		o->attr.attr_clr |= mo->val;
 		break;
-	case O_TODO:
-		return rt_fail(err, ENOTSUP, "option \"%s\" is not supported yet", name);
+	case O_IDMAP:
+		o->idmap = true;
+		o->ridmap |= mo->val;
+		break;
+	case O_COPYUP:
+		o->copyup = true;
+		break;
 	}
 	return 0;
 }
@@ -194,25 +201,14 @@ static int parse_options(const struct spec_mount *sm, struct mopts *o, struct rt
 		o->bind = true;
 		o->flags |= MS_BIND;
 	}
+	/* mappings without idmap/ridmap: a plain (non-recursive) idmap, as runc does */
 	if (sm->nuid_mappings || sm->ngid_mappings)
-		return rt_fail(err, ENOTSUP, "idmapped mounts are not supported yet");
+		o->idmap = true;
+	if (o->idmap && !o->bind)
+		return rt_fail(err, EINVAL, "idmap: only bind mounts can be idmapped");
+	if (o->copyup && (o->bind || !sm->type || strcmp(sm->type, "tmpfs")))
+		return rt_fail(err, EINVAL, "tmpcopyup: only a tmpfs can copy up");
 	return 0;
-}
-
-static int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
-{
-	struct open_how how = { (uint64_t)(flags | O_CLOEXEC), mode,
-				RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd;
-
-	while (*path == '/')
-		path++;
-	if (!*path)
-		path = ".";
-	fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-	if (fd < 0 && errno == EAGAIN) /* a rename raced the lookup: try once more */
-		fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-	return fd;
 }
 
 static void fd_path(char *buf, size_t size, int fd)
@@ -220,40 +216,130 @@ static void fd_path(char *buf, size_t size, int fd)
 	snprintf(buf, size, "/proc/self/fd/%d", fd);
 }
 
-/* Create every missing component of path inside the root; the last one as a file when
- * is_file. Returns an O_PATH fd of the (existing or new) last component. */
-static int make_in_root(int rootfd, const char *path, bool is_file, struct rt_err *err)
-{
-	char buf[4096], *slash;
-	int fd, parent;
+/* ---- idmapped trees, made in runt before clone ---- */
 
-	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
-		return rt_fail(err, ENAMETOOLONG, "%s: path too long", path);
-	fd = open_in_root(rootfd, buf, O_PATH, 0);
-	if (fd >= 0 || errno != ENOENT)
-		return fd >= 0 ? fd : rt_sysfail(err, "open %s in the rootfs", path);
-	slash = strrchr(buf, '/');
-	if (!slash || slash == buf) {
-		parent = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY, 0);
-		if (parent < 0)
-			return rt_sysfail(err, "open the rootfs");
-	} else {
-		*slash = '\0';
-		parent = make_in_root(rootfd, buf, false, err);
-		*slash = '/';
-		if (parent < 0)
-			return parent;
+/* Which user namespace maps the mount (runtime-spec 1.2): the mount's own mappings, else
+ * the container's: a joined one as it is, a new one rebuilt from linux.uidMappings. */
+static int idmap_userns(const struct spec *s, const struct spec_mount *sm, int userns_fd,
+			struct rt_err *err)
+{
+	const struct spec_linux *l = &s->linux;
+	int fd;
+
+	if (sm->nuid_mappings)
+		return ns_userns_fd(sm->uid_mappings, sm->nuid_mappings, sm->gid_mappings,
+				    sm->ngid_mappings, err);
+	if (userns_fd >= 0) {
+		fd = fcntl(userns_fd, F_DUPFD_CLOEXEC, 3);
+		return fd >= 0 ? fd : rt_sysfail(err, "dup user namespace fd");
 	}
-	fd = is_file ? openat(parent, slash + 1,
-			      O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_WRONLY, 0644)
-		     : mkdirat(parent, slash + 1, 0755);
-	close(parent);
-	if (fd < 0 && errno != EEXIST)
-		return rt_sysfail(err, "create %s in the rootfs", path);
-	if (fd > 0)
+	if (l->ns[NS_USER].enabled && l->nuid_mappings && l->ngid_mappings)
+		return ns_userns_fd(l->uid_mappings, l->nuid_mappings, l->gid_mappings,
+				    l->ngid_mappings, err);
+	return rt_fail(err, EINVAL,
+		       "idmap: the mount has no uidMappings/gidMappings and the container no "
+		       "user namespace to take them from");
+}
+
+/* mount_setattr answers EINVAL for a filesystem without FS_ALLOW_IDMAP: say so. */
+static int idmap_error(const char *source, struct rt_err *err)
+{
+	int e = errno;
+
+	if (e == ENOSYS)
+		return rt_fail(err, e, "idmapped mounts need Linux 5.12 or later (mount_setattr)");
+	if (e == EINVAL || e == EOPNOTSUPP)
+		return rt_fail(err, e,
+			       "idmapped mounts are not supported by the filesystem of %s (hint: "
+			       "ext4, xfs, btrfs, overlayfs and, from Linux 6.3, tmpfs can be "
+			       "idmapped; every submount too with ridmap)",
+			       source);
+	rt_errnofail(err, e, "idmap %s", source);
+	return e == EPERM ? rt_hint(err, "an already idmapped mount cannot be idmapped again") : -e;
+}
+
+static int make_tree(const struct spec_mount *sm, const struct mopts *o, int bundlefd,
+		     int userns_fd, struct rt_err *err)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
+	unsigned flags = OPEN_TREE_CLONE | O_CLOEXEC | (o->flags & MS_REC ? AT_RECURSIVE : 0);
+	int fd, r;
+
+	if (!sm->source)
+		return rt_fail(err, EINVAL, "bind mount without a source");
+	fd = syscall(SYS_open_tree, bundlefd, sm->source, flags);
+	if (fd < 0)
+		return rt_sysfail(err, "open source %s", sm->source);
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0),
+		    &attr, sizeof(attr)) < 0) {
+		r = idmap_error(sm->source, err);
 		close(fd);
-	fd = open_in_root(rootfd, path, O_PATH, 0);
-	return fd >= 0 ? fd : rt_sysfail(err, "open %s in the rootfs", path);
+		return r;
+	}
+	return fd;
+}
+
+static int prepare_tree(struct mnt_trees *t, const struct spec *s, int i, const struct mopts *o,
+			int bundlefd, int userns_fd, struct rt_err *err)
+{
+	int nsfd, fd;
+
+	if (t->n == MNT_MAX_TREES)
+		return rt_fail(err, E2BIG, "more than %d idmapped mounts", MNT_MAX_TREES);
+	if ((nsfd = idmap_userns(s, &s->mounts[i], userns_fd, err)) < 0)
+		return nsfd;
+	fd = make_tree(&s->mounts[i], o, bundlefd, nsfd, err);
+	close(nsfd);
+	if (fd < 0)
+		return fd;
+	t->index[t->n] = i;
+	t->fd[t->n++] = fd;
+	return 0;
+}
+
+/* Options are checked here for every mount, so a bad one fails before clone. Relative
+ * sources are relative to the bundle. */
+int mnt_trees_prepare(struct mnt_trees *t, const struct spec *s, const char *bundle, int userns_fd,
+		      struct rt_err *err)
+{
+	int bundlefd = -1, r = 0;
+	struct mopts o;
+
+	t->n = 0;
+	for (int i = 0; i < s->nmounts; i++) {
+		r = parse_options(&s->mounts[i], &o, err);
+		if (r == 0 && !o.idmap)
+			continue;
+		if (r == 0 && bundlefd < 0 &&
+		    (bundlefd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			r = rt_sysfail(err, "open bundle %s", bundle);
+		if (r == 0)
+			r = prepare_tree(t, s, i, &o, bundlefd, userns_fd, err);
+		if (r < 0) {
+			rt_wrap(err, "mount %s (.mounts[%d])", s->mounts[i].destination, i);
+			break;
+		}
+	}
+	if (bundlefd >= 0)
+		close(bundlefd);
+	if (r < 0)
+		mnt_trees_close(t);
+	return r;
+}
+
+void mnt_trees_close(struct mnt_trees *t)
+{
+	for (int i = 0; i < t->n; i++)
+		close(t->fd[i]);
+	t->n = 0;
+}
+
+static int tree_fd(const struct mnt_ctx *m, int i)
+{
+	for (int k = 0; m->trees && k < m->trees->n; k++)
+		if (m->trees->index[k] == i)
+			return m->trees->fd[k];
+	return -1;
 }
 
 /* Keep the flags a remount may not drop (locked in a user namespace) and add `extra`. */
@@ -294,7 +380,7 @@ struct mnt_target {
 static int target_open(struct mnt_ctx *m, const char *dest, bool is_file, struct mnt_target *t,
 		       struct rt_err *err)
 {
-	t->fd = make_in_root(m->rootfd, dest, is_file, err);
+	t->fd = path_make_in_root(m->rootfd, dest, is_file, err);
 	if (t->fd < 0)
 		return t->fd;
 	fd_path(t->path, sizeof(t->path), t->fd);
@@ -306,7 +392,7 @@ static int target_reopen(struct mnt_ctx *m, const char *dest, struct mnt_target 
 			 struct rt_err *err)
 {
 	close(t->fd);
-	t->fd = open_in_root(m->rootfd, dest, O_PATH, 0);
+	t->fd = path_open_in_root(m->rootfd, dest, O_PATH);
 	if (t->fd < 0)
 		return rt_sysfail(err, "reopen %s", dest);
 	fd_path(t->path, sizeof(t->path), t->fd);
@@ -369,6 +455,163 @@ static int mount_bind(struct mnt_ctx *m, const char *source, const char *dest, s
 	return r;
 }
 
+/* ---- tmpcopyup: a tmpfs over a directory starts with that directory's contents ---- */
+
+#define COPYUP_MAX_DEPTH 32
+
+struct dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* The container child is single-threaded and must not malloc: one static buffer. */
+static char copy_buf[65536];
+
+static int copy_meta(int fd, const struct stat *st)
+{
+	struct timespec times[2] = { st->st_atim, st->st_mtim };
+
+	/* chown first: it clears setuid/setgid bits that fchmod then puts back */
+	if (fchown(fd, st->st_uid, st->st_gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0)
+		return -1;
+	return futimens(fd, times);
+}
+
+static int copy_data(int in, int out)
+{
+	ssize_t n;
+
+	while ((n = read(in, copy_buf, sizeof(copy_buf))) > 0)
+		for (ssize_t off = 0, w; off < n; off += w)
+			if ((w = write(out, copy_buf + off, n - off)) < 0)
+				return -1;
+	return n < 0 ? -1 : 0;
+}
+
+static int copy_reg(int src, int dst, const char *name, const struct stat *st)
+{
+	int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC), out, r = -1;
+
+	if (in < 0)
+		return -1;
+	out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (out >= 0) {
+		r = copy_data(in, out) < 0 ? -1 : copy_meta(out, st);
+		close(out);
+	}
+	close(in);
+	return r;
+}
+
+static int copy_other(int src, int dst, const char *name, const struct stat *st)
+{
+	struct timespec times[2] = { st->st_atim, st->st_mtim };
+	ssize_t n;
+
+	if (S_ISLNK(st->st_mode)) {
+		if ((n = readlinkat(src, name, copy_buf, sizeof(copy_buf) - 1)) < 0)
+			return -1;
+		copy_buf[n] = '\0';
+		if (symlinkat(copy_buf, dst, name) < 0)
+			return -1;
+	} else if (mknodat(dst, name, st->st_mode, st->st_rdev) < 0 ||
+		   fchmodat(dst, name, st->st_mode & 07777, 0) < 0) {
+		return -1;
+	}
+	if (fchownat(dst, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	return utimensat(dst, name, times, AT_SYMLINK_NOFOLLOW);
+}
+
+static int copy_dir(int src, int dst, int depth, struct rt_err *err);
+
+static int copy_subdir(int src, int dst, const char *name, const struct stat *st, int depth,
+		       struct rt_err *err)
+{
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, in, out, r;
+
+	if (mkdirat(dst, name, 0700) < 0 || (in = openat(src, name, flags)) < 0)
+		return rt_sysfail(err, "tmpcopyup: copy %s", name);
+	if ((out = openat(dst, name, flags)) < 0) {
+		close(in);
+		return rt_sysfail(err, "tmpcopyup: copy %s", name);
+	}
+	r = copy_dir(in, out, depth + 1, err);
+	if (r == 0 && copy_meta(out, st) < 0)
+		r = rt_sysfail(err, "tmpcopyup: copy %s", name);
+	close(in);
+	close(out);
+	return r;
+}
+
+static int copy_entry(int src, int dst, const char *name, int depth, struct rt_err *err)
+{
+	struct stat st;
+
+	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return rt_sysfail(err, "tmpcopyup: stat %s", name);
+	if (S_ISDIR(st.st_mode))
+		return copy_subdir(src, dst, name, &st, depth, err);
+	if (S_ISSOCK(st.st_mode)) /* a socket cannot be copied: its listener is elsewhere */
+		return 0;
+	if ((S_ISREG(st.st_mode) ? copy_reg(src, dst, name, &st)
+				 : copy_other(src, dst, name, &st)) < 0)
+		return rt_sysfail(err, "tmpcopyup: copy %s", name);
+	return 0;
+}
+
+/* getdents64 directly: readdir would malloc in the container child. Depth is bounded so a
+ * hostile image cannot run the child out of stack or fds. */
+static int copy_dir(int src, int dst, int depth, struct rt_err *err)
+{
+	char buf[2048] __attribute__((aligned(8)));
+	long n;
+	int r;
+
+	if (depth > COPYUP_MAX_DEPTH)
+		return rt_fail(err, ELOOP, "tmpcopyup: more than %d directory levels",
+			       COPYUP_MAX_DEPTH);
+	while ((n = syscall(SYS_getdents64, src, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+
+			off += d->d_reclen;
+			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+				continue;
+			if ((r = copy_entry(src, dst, d->d_name, depth, err)) < 0)
+				return r;
+		}
+	}
+	return n < 0 ? rt_sysfail(err, "tmpcopyup: read directory") : 0;
+}
+
+/* The tmpfs root takes the covered directory's owner and mode unless mode= was given; a
+ * read-only tmpfs is mounted writable for the copy and made read-only after it. */
+static int copy_up(struct mnt_ctx *m, const struct spec_mount *sm, const struct mopts *o, int lower,
+		   struct rt_err *err)
+{
+	int upper = path_open_in_root(m->rootfd, sm->destination, O_DIRECTORY), r;
+	char path[64];
+	struct stat st;
+
+	if (upper < 0)
+		return rt_sysfail(err, "open the tmpfs on %s", sm->destination);
+	r = copy_dir(lower, upper, 0, err);
+	if (r == 0 && !strstr(o->data, "mode=") &&
+	    (fstat(lower, &st) < 0 || copy_meta(upper, &st) < 0))
+		r = rt_sysfail(err, "tmpcopyup: copy the owner and mode of %s", sm->destination);
+	fd_path(path, sizeof(path), upper);
+	if (r == 0 && (o->flags & MS_RDONLY) &&
+	    mount(NULL, path, NULL, MS_REMOUNT | (o->flags & ~MS_REMOUNT),
+		  o->data[0] ? o->data : NULL) < 0)
+		r = rt_sysfail(err, "remount %s read-only", sm->destination);
+	close(upper);
+	return r;
+}
+
 /* sysfs belongs to the network namespace's owner: a new user namespace that joined a
  * host-owned network namespace may not mount it, so (like runc) bind the host's /sys. */
 static bool sysfs_needs_bind(const struct mnt_ctx *m, const struct spec_mount *sm)
@@ -379,13 +622,23 @@ static bool sysfs_needs_bind(const struct mnt_ctx *m, const struct spec_mount *s
 static int mount_fs(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts *o,
 		    struct mnt_target *t, struct rt_err *err)
 {
-	int r = target_open(m, sm->destination, false, t, err);
+	unsigned long fl = o->flags & ~(MS_REMOUNT | (o->copyup ? MS_RDONLY : 0));
+	int r = target_open(m, sm->destination, false, t, err), lower = -1;
 
 	if (r < 0)
 		return r;
-	if (mount(sm->source ? sm->source : "none", t->path, sm->type, o->flags & ~MS_REMOUNT,
-		  o->data[0] ? o->data : NULL) == 0)
-		return 0;
+	/* the directory the tmpfs is about to cover, opened while it is still reachable */
+	if (o->copyup && (lower = openat(t->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return rt_sysfail(err, "open %s to copy it up", sm->destination);
+	if (mount(sm->source ? sm->source : "none", t->path, sm->type, fl,
+		  o->data[0] ? o->data : NULL) == 0) {
+		r = lower >= 0 ? copy_up(m, sm, o, lower, err) : 0;
+		if (lower >= 0)
+			close(lower);
+		return r;
+	}
+	if (lower >= 0)
+		close(lower);
 	if (!sysfs_needs_bind(m, sm))
 		return rt_sysfail(err, "mount %s", sm->type ? sm->type : "");
 	close(t->fd);
@@ -395,11 +648,32 @@ static int mount_fs(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts
 	return mount_bind(m, "/sys", sm->destination, o, t, err);
 }
 
-static int do_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts *o,
+/* The tree runt idmapped before clone: a detached mount moved onto the destination by fd. */
+static int mount_tree(struct mnt_ctx *m, const struct spec_mount *sm, int tree,
+		      struct mnt_target *t, struct rt_err *err)
+{
+	struct stat st;
+	int r;
+
+	if (tree < 0)
+		return rt_fail(err, EINVAL, "idmapped mount was not prepared");
+	if (fstat(tree, &st) < 0)
+		return rt_sysfail(err, "stat the idmapped mount of %s", sm->source);
+	if ((r = target_open(m, sm->destination, !S_ISDIR(st.st_mode), t, err)) < 0)
+		return r;
+	if (syscall(SYS_move_mount, tree, "", t->fd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return rt_sysfail(err, "move the idmapped mount of %s", sm->source);
+	return 0;
+}
+
+static int do_mount(struct mnt_ctx *m, int i, const struct spec_mount *sm, struct mopts *o,
 		    struct mnt_target *t, struct rt_err *err)
 {
 	int r;
 
+	if (o->idmap)
+		return mount_tree(m, sm, tree_fd(m, i), t, err);
 	if (is_cgroup_type(sm->type) && !o->bind) {
 		if ((r = target_open(m, sm->destination, false, t, err)) < 0)
 			return r;
@@ -440,7 +714,7 @@ static int mount_one(struct mnt_ctx *m, int i, struct rt_err *err)
 
 	r = parse_options(sm, &o, err);
 	if (r == 0)
-		r = do_mount(m, sm, &o, &t, err);
+		r = do_mount(m, i, sm, &o, &t, err);
 	if (r == 0)
 		r = finish_mount(m, sm, &o, &t, err);
 	if (t.fd >= 0)
@@ -493,11 +767,11 @@ static int mknod_device(struct mnt_ctx *m, const struct spec_device *d, struct r
 	strlcpy(parent_path, d->path, sizeof(parent_path));
 	slash = strrchr(parent_path, '/');
 	*slash = '\0';
-	parent = make_in_root(m->rootfd, parent_path[0] ? parent_path : "/", false, err);
+	parent = path_make_in_root(m->rootfd, parent_path[0] ? parent_path : "/", false, err);
 	if (parent < 0)
 		return parent;
 	close(parent);
-	parent = open_in_root(m->rootfd, parent_path[0] ? parent_path : "/", O_DIRECTORY, 0);
+	parent = path_open_in_root(m->rootfd, parent_path[0] ? parent_path : "/", O_DIRECTORY);
 	if (parent < 0)
 		return rt_sysfail(err, "open %s", parent_path);
 	if (mknodat(parent, slash + 1, device_type(d->type) | mode, makedev(d->major, d->minor)) <
@@ -536,7 +810,7 @@ static int default_dev(struct mnt_ctx *m, struct rt_err *err)
 	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 		if ((r = create_device(m, &default_devices[i], err)) < 0)
 			return r;
-	devfd = open_in_root(m->rootfd, "/dev", O_DIRECTORY, 0);
+	devfd = path_open_in_root(m->rootfd, "/dev", O_DIRECTORY);
 	if (devfd < 0)
 		return rt_sysfail(err, "open /dev");
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
@@ -653,8 +927,32 @@ int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
 	return 0;
 }
 
+/* After pivot_root(".", ".") the old root is stacked on the new one. mount(2) resolves "."
+ * to the cwd's own mount (the new root: an rshared bind there would lose its peers), so
+ * stand in the old root by fd to make its tree a slave before detaching it: its unmount
+ * must never propagate to the host. umount2 follows "." up to the old root by itself. */
+static int pivot_old_root(struct rt_err *err)
+{
+	int old = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (old < 0)
+		return rt_sysfail(err, "open the old root");
+	if (rt_pivot_root(".", ".") < 0)
+		r = rt_sysfail(err, "pivot_root");
+	else if (fchdir(old) < 0)
+		r = rt_sysfail(err, "chdir to the old root");
+	else if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		r = rt_sysfail(err, "make old root a slave");
+	else if (umount2(".", MNT_DETACH) < 0)
+		r = rt_sysfail(err, "detach old root");
+	close(old);
+	return r;
+}
+
 int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
 {
+	int r;
+
 	if (fchdir(m->rootfd) < 0)
 		return rt_sysfail(err, "chdir rootfs");
 	if (no_pivot) {
@@ -662,14 +960,8 @@ int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
 			return rt_sysfail(err, "move rootfs to /");
 		if (chroot(".") < 0)
 			return rt_sysfail(err, "chroot");
-	} else {
-		if (rt_pivot_root(".", ".") < 0)
-			return rt_sysfail(err, "pivot_root");
-		/* the old root is stacked on "."; never let its unmount reach the host */
-		if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-			return rt_sysfail(err, "make old root a slave");
-		if (umount2(".", MNT_DETACH) < 0)
-			return rt_sysfail(err, "detach old root");
+	} else if ((r = pivot_old_root(err)) < 0) {
+		return r;
 	}
 	close(m->rootfd);
 	m->rootfd = -1;

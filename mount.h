@@ -9,6 +9,17 @@
 #include "err.h"
 #include "spec.h"
 
+#define MNT_MAX_TREES 32
+
+/* An idmapped mount needs CAP_SYS_ADMIN over the source's superblock owner (the initial user
+ * namespace), which the init lacks once inside the container's user namespace: runt builds
+ * each one as a detached tree before clone and the init moves it into place by fd. */
+struct mnt_trees {
+	int n;
+	int index[MNT_MAX_TREES]; /* of .mounts[] */
+	int fd[MNT_MAX_TREES];	  /* open_tree fd, idmapped, not attached anywhere yet */
+};
+
 struct mnt_ctx {
 	const struct spec *s;
 	const char *bundle;
@@ -16,7 +27,14 @@ struct mnt_ctx {
 	bool userns;	    /* mknod is refused: bind device nodes instead */
 	bool cgroupns;
 	int rootfd; /* O_PATH of the rootfs while mounts are made */
+	const struct mnt_trees *trees;
 };
+
+/* In runt, before clone: the idmapped trees of every idmap/ridmap mount. userns_fd is the
+ * container's joined user namespace (-1 when none): a mount without mappings uses it. */
+int mnt_trees_prepare(struct mnt_trees *t, const struct spec *s, const char *bundle, int userns_fd,
+		      struct rt_err *err);
+void mnt_trees_close(struct mnt_trees *t);
 
 /* Everything up to pivot_root: propagation, the rootfs bind, spec mounts, /dev, devices. */
 int mnt_prepare(struct mnt_ctx *m, struct rt_err *err);
@@ -27,6 +45,6 @@ int mnt_finalize(struct mnt_ctx *m, struct rt_err *err);
 
 /* The mount option table (features lists it). */
 int mnt_option_count(void);
-const char *mnt_option_name(int i); /* NULL when known but not implemented yet */
+const char *mnt_option_name(int i); /* NULL past the end */
 
 #endif

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -191,4 +192,38 @@ int ns_write_maps(pid_t pid, const struct spec *s, struct rt_err *err)
 	if (r < 0)
 		return r;
 	return write_map(pid, "gid_map", s->linux.gid_mappings, s->linux.ngid_mappings, err);
+}
+
+/* A user namespace carrying the given maps, for mount_setattr(MOUNT_ATTR_IDMAP). No re-exec:
+ * a helper cloned into a new user namespace blocks on a pipe while runt writes its maps
+ * and opens /proc/<pid>/ns/user; closing the pipe lets it exit (crun does the same). */
+int ns_userns_fd(const struct spec_idmap *uid, int nuid, const struct spec_idmap *gid, int ngid,
+		 struct rt_err *err)
+{
+	char path[64], b;
+	int p[2], fd = -1, r;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return rt_sysfail(err, "pipe");
+	pid = rt_clone_flags(CLONE_NEWUSER);
+	if (pid == 0) {
+		close(p[1]);
+		(void)!read(p[0], &b, 1);
+		_exit(0);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return rt_sysfail(err, "create a user namespace for an idmapped mount");
+	}
+	r = write_map(pid, "uid_map", uid, nuid, err);
+	if (r == 0)
+		r = write_map(pid, "gid_map", gid, ngid, err);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (r == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		r = rt_sysfail(err, "open %s", path);
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	return r < 0 ? r : fd;
 }

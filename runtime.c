@@ -1198,7 +1198,7 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 	       ",\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":false,"
 	       "\"rdma\":false},\"seccomp\":{\"enabled\":false},\"apparmor\":{\"enabled\":false},"
 	       "\"selinux\":{\"enabled\":false},\"intelRdt\":{\"enabled\":false},"
-	       "\"mountExtensions\":{\"idmap\":{\"enabled\":false}}},");
+	       "\"mountExtensions\":{\"idmap\":{\"enabled\":true}}},");
 	jw_raw(&w, "\"annotations\":{\"org.opencontainers.runtime-spec.features\":\"runt\","
 		   "\"io.github.runt.version\":\"" RUNT_VERSION
 		   "\",\"io.github.runt.commit\":\"" RUNT_COMMIT "\"}}\n");

@@ -12,7 +12,7 @@
 # Environment:
 #   BOARD_TIMEOUT  seconds before QEMU is killed (default 1200)
 #   BOARD_KEEP=1   keep the temp dir (console log, results) for debugging
-#   CI and every RUNT_* variable are passed on to COMMAND.
+#   CI, FILE_TIMEOUT and every RUNT_* variable are passed on to COMMAND.
 # Exit status: COMMAND's; 124 on timeout; 125 when the board itself failed.
 
 set -u
@@ -154,7 +154,7 @@ shquote() {
 write_command() {
 	{
 		echo "# written by run-board.sh"
-		for name in CI $(env | sed -n 's/^\(RUNT_[A-Za-z0-9_]*\)=.*/\1/p'); do
+		for name in CI FILE_TIMEOUT $(env | sed -n 's/^\(RUNT_[A-Za-z0-9_]*\)=.*/\1/p'); do
 			eval "[ -n \"\${$name+x}\" ]" || continue
 			val='' && eval "val=\${$name}"
 			echo "export $name=$(shquote "$val")"
