@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -633,20 +634,26 @@ static int do_notify(char **argv)
 	return 0;
 }
 
-/* The host side of sd_notify for tests: N datagrams (30 s at most) on a socket bound at PATH,
- * each line printed as notify=LINE, then end=1. */
+/* The host side of sd_notify for tests: N datagrams (30 s at most) on a socket bound at PATH
+ * ("@name": abstract), each line printed as notify=LINE, then end=1. */
 static int do_notify_recv(char **argv)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	socklen_t alen = sizeof(a);
 	struct timeval tv = { 30, 0 };
 	char buf[4097];
 	int fd, count = atoi(argv[1]);
 	ssize_t n;
 
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", argv[0]);
-	unlink(argv[0]);
+	if (argv[0][0] == '@') {
+		a.sun_path[0] = '\0';
+		alen = offsetof(struct sockaddr_un, sun_path) + strlen(argv[0]);
+	} else {
+		unlink(argv[0]);
+	}
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, alen) < 0) {
 		print_error("notify-recv", errno);
 		return 1;
 	}
@@ -658,7 +665,8 @@ static int do_notify_recv(char **argv)
 	}
 	printf("end=1\n");
 	close(fd);
-	unlink(argv[0]);
+	if (argv[0][0] != '@')
+		unlink(argv[0]);
 	return 0;
 }
 
