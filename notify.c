@@ -30,7 +30,7 @@ static const char *const forwarded[] = {
 void notify_init(struct notify *n)
 {
 	memset(n, 0, sizeof(*n));
-	n->fd = n->out = n->sigfd = -1;
+	n->fd = n->out = n->sigfd = n->pidfd = -1;
 }
 
 static bool line_forwarded(const char *line, size_t len)
@@ -125,18 +125,6 @@ static int add_env(struct notify *n, struct spec *s, struct rt_err *err)
 	return 0;
 }
 
-int notify_prepare(struct notify *n, struct spec *s, const struct rt_state *st, struct rt_err *err)
-{
-	const char *host = getenv("NOTIFY_SOCKET");
-	int r;
-
-	if (!host || !*host)
-		return 0;
-	if ((r = notify_dir(n, st, err)) < 0 || (r = add_mount(n, s, err)) < 0)
-		return r;
-	return add_env(n, s, err);
-}
-
 /* systemd hands out an absolute path or "@name" for an abstract socket. */
 static int host_address(struct notify *n, const char *host, struct rt_err *err)
 {
@@ -153,6 +141,19 @@ static int host_address(struct notify *n, const char *host, struct rt_err *err)
 		n->host.sun_path[0] = '\0';
 	n->host_len = offsetof(struct sockaddr_un, sun_path) + len + (host[0] == '/');
 	return 0;
+}
+
+int notify_prepare(struct notify *n, struct spec *s, const struct rt_state *st, struct rt_err *err)
+{
+	const char *host = getenv("NOTIFY_SOCKET");
+	int r;
+
+	if (!host || !*host)
+		return 0;
+	if ((r = host_address(n, host, err)) < 0 || (r = notify_dir(n, st, err)) < 0 ||
+	    (r = add_mount(n, s, err)) < 0)
+		return r;
+	return add_env(n, s, err);
 }
 
 /* Bound through /proc/self/fd/N: <root>/<id>/notify/… may exceed sun_path's 108 bytes.
@@ -180,6 +181,7 @@ static int bind_container(struct notify *n, int dfd, struct rt_err *err)
 int notify_open(struct notify *n, const struct rt_state *st, struct rt_err *err)
 {
 	const char *host = getenv("NOTIFY_SOCKET");
+	struct rt_err ignored;
 	int dfd, r;
 
 	if (!host || !*host)
@@ -192,6 +194,7 @@ int notify_open(struct notify *n, const struct rt_state *st, struct rt_err *err)
 	if (dfd < 0)
 		return rt_sysfail(err, "open %s/%s", st->dir, STATE_NOTIFY);
 	n->pid = st->pid;
+	n->pidfd = state_pidfd(st, &ignored);
 	r = host_address(n, host, err);
 	if (r == 0)
 		r = bind_container(n, dfd, err);
@@ -246,7 +249,7 @@ static int timeout_secs(void)
 	return v && *v && !*end && t > 0 && t < 86400 ? (int)t : NOTIFY_TIMEOUT_DEF;
 }
 
-int notify_wait_ready(struct notify *n, int pidfd, struct rt_err *err)
+int notify_wait_ready(struct notify *n, struct rt_err *err)
 {
 	int secs = timeout_secs();
 	long deadline = now_ms() + secs * 1000L;
@@ -255,7 +258,7 @@ int notify_wait_ready(struct notify *n, int pidfd, struct rt_err *err)
 		return 0;
 	notify_forward(n);
 	while (!n->ready) {
-		struct pollfd p[2] = { { n->fd, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+		struct pollfd p[2] = { { n->fd, POLLIN, 0 }, { n->pidfd, POLLIN, 0 } };
 		long left = deadline - now_ms();
 
 		if (left <= 0)
@@ -300,5 +303,7 @@ void notify_close(struct notify *n)
 		close(n->out);
 	if (n->sigfd >= 0)
 		close(n->sigfd);
-	n->fd = n->out = n->sigfd = -1;
+	if (n->pidfd >= 0)
+		close(n->pidfd);
+	n->fd = n->out = n->sigfd = n->pidfd = -1;
 }

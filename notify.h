@@ -24,6 +24,7 @@ struct notify {
 	int fd;	   /* datagram socket bound in the state dir; -1: not proxying */
 	int out;   /* unbound datagram socket towards the host */
 	int sigfd; /* signalfd of notify_sigwait, made on first use */
+	int pidfd; /* the init: READY=1 can no longer come once it exited */
 	struct sockaddr_un host;
 	socklen_t host_len;
 	pid_t pid;	       /* the init's host pid: MAINPID */
@@ -41,9 +42,9 @@ int notify_open(struct notify *n, const struct rt_state *st, struct rt_err *err)
 int notify_fd(const struct notify *n);
 /* Forward every pending datagram (non-blocking); sets n->ready on READY=1. */
 void notify_forward(struct notify *n);
-/* Block until READY=1 went through; fails when the init (pidfd, -1: unknown) exits first
- * or after RUNT_NOTIFY_TIMEOUT seconds. */
-int notify_wait_ready(struct notify *n, int pidfd, struct rt_err *err);
+/* Block until READY=1 went through; fails when the init exits first or after
+ * RUNT_NOTIFY_TIMEOUT seconds. */
+int notify_wait_ready(struct notify *n, struct rt_err *err);
 /* sigwaitinfo(set) that forwards notify datagrams while it waits; -1 on EINTR. */
 int notify_sigwait(struct notify *n, const sigset_t *set);
 void notify_close(struct notify *n);

@@ -427,10 +427,8 @@ static int open_container(struct cli *cli, struct rt_state *st, bool lock, struc
  * The lock goes first: a hook or the caller may `runt kill` meanwhile. */
 static int after_start(struct rt_state *st, struct notify *n, struct rt_err *err)
 {
-	struct rt_err ignored;
 	struct hook_info hi;
 	struct spec saved;
-	int pidfd, r;
 
 	state_unlock(st);
 	if (hook_load_saved(&saved, st)) {
@@ -438,13 +436,7 @@ static int after_start(struct rt_state *st, struct notify *n, struct rt_err *err
 		hook_run_warn(&saved, HOOK_POSTSTART, &hi, "running", st->pid);
 		spec_free(&saved);
 	}
-	if (notify_fd(n) < 0)
-		return 0;
-	pidfd = state_pidfd(st, &ignored);
-	r = notify_wait_ready(n, pidfd, err);
-	if (pidfd >= 0)
-		close(pidfd);
-	return r;
+	return notify_wait_ready(n, err);
 }
 
 static int cmd_start(struct cli *cli, struct rt_err *err)
@@ -619,7 +611,7 @@ static void forwarded_signals(sigset_t *set)
 static int run_detached(struct container *c, struct rt_err *err)
 {
 	struct rt_err ignored;
-	int r = notify_wait_ready(&c->notify, c->pidfd, err);
+	int r = notify_wait_ready(&c->notify, err);
 
 	if (r < 0 && state_lock(&c->st, &ignored) == 0)
 		destroy(&c->st, &ignored);
