@@ -24,7 +24,7 @@
 
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_GRANDCHILD, SYNC_USERMAP };
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_GRANDCHILD, SYNC_USERMAP, SYNC_HOOKS };
 
 struct sync_msg {
 	int type;
@@ -41,6 +41,7 @@ void exec_init(struct container *c)
 	c->cg.dirfd = -1;
 	for (int t = 0; t < NS_COUNT; t++)
 		c->ns.fds[t] = -1;
+	notify_init(&c->notify);
 }
 
 static int sync_send(int fd, int type, pid_t pid, const struct rt_err *err)
@@ -216,7 +217,32 @@ static int apply_sysctl(const struct spec *s, struct rt_err *err)
 	return 0;
 }
 
-static int setup_rootfs(struct container *c, struct rt_err *err)
+static bool has_hooks(const struct spec *s, enum hook_kind from, enum hook_kind to)
+{
+	for (int k = from; k <= (int)to; k++)
+		if (s->nhooks[k])
+			return true;
+	return false;
+}
+
+/* Between the mounts and pivot_root: runt runs prestart and createRuntime in its own
+ * namespaces and answers with our host pid (unknown in here), then createContainer runs
+ * here, where paths still resolve as on the host. */
+static int child_create_hooks(struct container *c, int sync, struct rt_err *err)
+{
+	struct sync_msg m;
+
+	if (!has_hooks(&c->spec, HOOK_PRESTART, HOOK_START_CONTAINER))
+		return 0;
+	if (sync_send(sync, SYNC_HOOKS, 0, NULL) < 0)
+		return rt_sysfail(err, "ask runt to run the createRuntime hooks");
+	if (sync_recv(sync, &m) != SYNC_GO)
+		return rt_fail(err, EPIPE, "runt went away during the createRuntime hooks");
+	c->pid = m.pid;
+	return hook_run_all(&c->spec, HOOK_CREATE_CONTAINER, &c->hooks, "creating", c->pid, err);
+}
+
+static int setup_rootfs(struct container *c, int sync, struct rt_err *err)
 {
 	struct mnt_ctx m = {
 		.s = &c->spec,
@@ -230,8 +256,8 @@ static int setup_rootfs(struct container *c, struct rt_err *err)
 	int r;
 
 	/* sysctls go in before readonlyPaths makes /proc/sys read-only */
-	if ((r = mnt_prepare(&m, err)) < 0 || (r = mnt_pivot(&m, c->no_pivot, err)) < 0 ||
-	    (r = apply_sysctl(&c->spec, err)) < 0)
+	if ((r = mnt_prepare(&m, err)) < 0 || (r = child_create_hooks(c, sync, err)) < 0 ||
+	    (r = mnt_pivot(&m, c->no_pivot, err)) < 0 || (r = apply_sysctl(&c->spec, err)) < 0)
 		return r;
 	return mnt_finalize(&m, err);
 }
@@ -381,7 +407,7 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	    (r = ns_join(&c->ns, s, err)) < 0 || (r = late_maps(c, sync, err)) < 0 ||
 	    (r = become_root(c, err)) < 0 || (r = maybe_grandchild(c, sync, err)) < 0 ||
 	    (r = set_names(c, err)) < 0 || (r = new_keyring(c, err)) < 0 ||
-	    (r = setup_rootfs(c, err)) < 0 || (r = set_personality(s, err)) < 0 ||
+	    (r = setup_rootfs(c, sync, err)) < 0 || (r = set_personality(s, err)) < 0 ||
 	    (r = apply_process_attrs(c->proc, err)) < 0 || (r = setup_terminal(c, err)) < 0)
 		return r;
 	return finish_process(c->proc, exe, size, err);
@@ -459,6 +485,18 @@ static void __attribute__((noreturn)) exec_process(struct container *c, const ch
 	_exit(127);
 }
 
+/* startContainer: in the container, released by `start`, before the user's program. The
+ * container has no other way to report: the init fails with the message on its stderr. */
+static void start_hooks(struct container *c)
+{
+	struct rt_err err = { 0 };
+
+	if (hook_run_all(&c->spec, HOOK_START_CONTAINER, &c->hooks, "created", c->pid, &err) < 0) {
+		dprintf(2, "runt: %s\n", err.msg);
+		_exit(1);
+	}
+}
+
 static void __attribute__((noreturn)) child_main(struct container *c, int sync)
 {
 	struct rt_err err = { 0 };
@@ -468,6 +506,7 @@ static void __attribute__((noreturn)) child_main(struct container *c, int sync)
 	if (child_setup(c, sync, exe, sizeof(exe), &err) < 0)
 		child_fail(sync, &err);
 	wait_start(c, sync);
+	start_hooks(c);
 	exec_process(c, exe, -1);
 }
 
@@ -549,6 +588,21 @@ static int child_died(struct container *c, struct rt_err *err)
 	return rt_fail(err, ECHILD, "container init exited during setup");
 }
 
+/* prestart (deprecated) and createRuntime: in runt's namespaces, the init's namespaces made
+ * and its mounts prepared; the answer carries the init's host pid for the later hooks. */
+static int parent_hooks(struct container *c, struct rt_err *err)
+{
+	int r = hook_run_all(&c->spec, HOOK_PRESTART, &c->hooks, "creating", c->pid, err);
+
+	if (r == 0)
+		r = hook_run_all(&c->spec, HOOK_CREATE_RUNTIME, &c->hooks, "creating", c->pid, err);
+	if (r < 0)
+		return r;
+	if (sync_send(c->sync_fd, SYNC_GO, c->pid, NULL) < 0)
+		return child_died(c, err);
+	return 0;
+}
+
 /* Until READY (an init) or EOF (an exec'd process: the socket closed on execve). */
 static int drive_child(struct container *c, bool joining, struct rt_err *err)
 {
@@ -573,6 +627,10 @@ static int drive_child(struct container *c, bool joining, struct rt_err *err)
 				return r;
 			if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 				return child_died(c, err);
+			break;
+		case SYNC_HOOKS:
+			if ((r = parent_hooks(c, err)) < 0)
+				return r;
 			break;
 		case SYNC_ERROR:
 			m.msg[sizeof(m.msg) - 1] = '\0';
@@ -699,4 +757,5 @@ void exec_release(struct container *c)
 	c->sync_fd = c->fifo_fd = c->pidfd = c->console_fd = -1;
 	ns_close(&c->ns);
 	mnt_trees_close(&c->trees);
+	notify_close(&c->notify);
 }

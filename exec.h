@@ -10,6 +10,8 @@
 #include "cgroup.h"
 #include "err.h"
 #include "mount.h"
+#include "hooks.h"
+#include "notify.h"
 #include "ns.h"
 #include "spec.h"
 #include "state.h"
@@ -37,6 +39,8 @@ struct container {
 	pid_t pid;	     /* the init's host pid */
 	pid_t direct_child;  /* the process we cloned (== pid unless a grandchild) */
 	int pidfd;
+	struct hook_info hooks; /* state JSON members for hooks (prepared before clone) */
+	struct notify notify;	/* sd_notify proxy (NOTIFY_SOCKET) */
 };
 
 void exec_init(struct container *c);

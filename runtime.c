@@ -23,8 +23,10 @@
 #include "cgroup.h"
 #include "compat.h"
 #include "exec.h"
+#include "hooks.h"
 #include "log.h"
 #include "mount.h"
+#include "notify.h"
 #include "signals.h"
 #include "spec.h"
 #include "state.h"
@@ -298,12 +300,6 @@ static int annotations_json(const struct spec *s, char **out, struct rt_err *err
 /* What later issues implement is refused loudly rather than ignored. */
 static int refuse_unsupported(const struct cli *cli, const struct spec *s, struct rt_err *err)
 {
-	for (int k = 0; k < HOOK_COUNT; k++)
-		if (s->nhooks[k])
-			return rt_fail(err, ENOTSUP,
-				       "config.json: .hooks.%s: hooks are not "
-				       "supported yet",
-				       spec_hook_name(k));
 	if (s->linux.seccomp_tok >= 0 || s->process.seccomp_tok >= 0)
 		return rt_fail(err, ENOTSUP,
 			       "config.json: .linux.seccomp: seccomp is not "
@@ -425,12 +421,25 @@ static int make_fifo(struct container *c, struct rt_err *err)
 	return 0;
 }
 
+/* Hooks need the state JSON members before clone, start and delete need the hooks later,
+ * and NOTIFY_SOCKET adds a mount and an env entry to the spec. */
+static int prepare_hooks_notify(struct container *c, struct rt_err *err)
+{
+	int r;
+
+	if ((r = hook_prepare(&c->hooks, &c->spec, c->id, c->bundle, err)) < 0 ||
+	    (r = state_save_config(&c->st, c->bundle, err)) < 0)
+		return r;
+	return notify_prepare(&c->notify, &c->spec, &c->st, err);
+}
+
 static int prepare_host(struct cli *cli, struct container *c, struct rt_err *err)
 {
 	int r;
 
 	if ((r = cg_resolve(&c->cg, &c->spec, c->id, cli->systemd_cgroup, err)) < 0 ||
-	    (r = cg_create(&c->cg, &c->spec, err)) < 0 || (r = make_fifo(c, err)) < 0)
+	    (r = cg_create(&c->cg, &c->spec, err)) < 0 || (r = make_fifo(c, err)) < 0 ||
+	    (r = prepare_hooks_notify(c, err)) < 0)
 		return r;
 	return ns_plan(&c->ns, &c->spec, err);
 }
@@ -466,6 +475,9 @@ static void rollback(struct container *c)
 		cg_remove(c->cg.path, &ignored);
 	cg_close(&c->cg);
 	state_remove(&c->st, &ignored);
+	/* once an init existed the lifecycle goes on at poststop (runtime-spec; runc too) */
+	if (c->pid > 0)
+		hook_run_warn(&c->spec, HOOK_POSTSTOP, &c->hooks, "stopped", 0);
 }
 
 static int create_container(struct cli *cli, struct container *c, bool foreground, int *proxy,
@@ -534,12 +546,30 @@ static int open_container(struct cli *cli, struct rt_state *st, bool lock, struc
 	return state_open(st, cli->root, id_arg(cli), lock, err);
 }
 
+/* After the release: poststart hooks (warnings only), then READY=1 when proxying sd_notify.
+ * The lock goes first: a hook or the caller may `runt kill` meanwhile. */
+static int after_start(struct rt_state *st, struct notify *n, struct rt_err *err)
+{
+	struct hook_info hi;
+	struct spec saved;
+
+	state_unlock(st);
+	if (hook_load_saved(&saved, st)) {
+		hook_info_from_state(&hi, st);
+		hook_run_warn(&saved, HOOK_POSTSTART, &hi, "running", st->pid);
+		spec_free(&saved);
+	}
+	return notify_wait_ready(n, err);
+}
+
 static int cmd_start(struct cli *cli, struct rt_err *err)
 {
+	struct notify n;
 	struct rt_state st;
 	enum rt_status s;
 	int r;
 
+	notify_init(&n);
 	if ((r = open_container(cli, &st, true, err)) < 0)
 		goto out;
 	s = state_status(&st);
@@ -548,8 +578,10 @@ static int cmd_start(struct cli *cli, struct rt_err *err)
 			    state_status_name(s));
 		goto out;
 	}
-	r = release_init(&st, err);
+	if ((r = notify_open(&n, &st, err)) == 0 && (r = release_init(&st, err)) == 0)
+		r = after_start(&st, &n, err);
 out:
+	notify_close(&n);
 	state_close(&st);
 	return r;
 }
@@ -605,7 +637,7 @@ static void kill_and_wait(struct rt_state *st)
 	close(fd);
 }
 
-static int destroy(struct rt_state *st, struct rt_err *err)
+static int destroy_container(struct rt_state *st, struct rt_err *err)
 {
 	int r;
 
@@ -617,6 +649,23 @@ static int destroy(struct rt_state *st, struct rt_err *err)
 			return r;
 	}
 	return state_remove(st, err);
+}
+
+/* poststop runs once the container is gone; its hooks are read before the state dir goes. */
+static int destroy(struct rt_state *st, struct rt_err *err)
+{
+	struct hook_info hi;
+	struct spec saved;
+	bool hooks = hook_load_saved(&saved, st);
+	int r = destroy_container(st, err);
+
+	if (hooks && r == 0) {
+		hook_info_from_state(&hi, st);
+		hook_run_warn(&saved, HOOK_POSTSTOP, &hi, "stopped", 0);
+	}
+	if (hooks)
+		spec_free(&saved);
+	return r;
 }
 
 static int cmd_delete(struct cli *cli, struct rt_err *err)
@@ -689,7 +738,8 @@ static int on_signal(struct container *c, int sfd, struct tty_proxy *t)
 }
 
 /* Foreground `run`/`exec`: forward signals (runt is a subreaper, so a grandchild init
- * comes back to it too) and, with a terminal and no console socket, proxy the pty. */
+ * comes back to it too), sd_notify messages under NOTIFY_SOCKET and, with a terminal and
+ * no console socket, the pty. */
 static int wait_foreground(struct container *c, const sigset_t *set, int master)
 {
 	struct tty_proxy t;
@@ -698,14 +748,17 @@ static int wait_foreground(struct container *c, const sigset_t *set, int master)
 	if (master >= 0)
 		tty_proxy_start(&t, master);
 	while (code < 0) {
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ sfd, POLLIN, 0 },
 			{ master >= 0 && t.out_open ? master : -1, POLLIN, 0 },
 			{ master >= 0 && t.in_open ? 0 : -1, POLLIN, 0 },
+			{ notify_fd(&c->notify), POLLIN, 0 },
 		};
 
-		if (poll(p, 3, -1) < 0)
+		if (poll(p, 4, -1) < 0)
 			continue;
+		if (p[3].revents)
+			notify_forward(&c->notify);
 		if (p[1].revents)
 			tty_proxy_io(&t, master);
 		if (p[2].revents)
@@ -729,6 +782,19 @@ static int receive_master(int proxy, int *master, struct rt_err *err)
 	return *master < 0 ? *master : 0;
 }
 
+/* `run -d` returns once the container runs, or once it sent READY=1 under NOTIFY_SOCKET;
+ * a container that never gets ready is not left behind. */
+static int run_detached(struct container *c, struct rt_err *err)
+{
+	struct rt_err ignored;
+	int r = notify_wait_ready(&c->notify, err);
+
+	if (r < 0 && state_lock(&c->st, &ignored) == 0)
+		destroy(&c->st, &ignored);
+	exec_release(c);
+	return r;
+}
+
 static int cmd_run(struct cli *cli, struct rt_err *err)
 {
 	struct rt_err ignored;
@@ -742,17 +808,17 @@ static int cmd_run(struct cli *cli, struct rt_err *err)
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if ((r = create_container(cli, &c, !cli->detach, &proxy, err)) < 0)
 		return r;
-	if ((r = receive_master(proxy, &master, err)) < 0 || (r = release_init(&c.st, err)) < 0) {
+	if ((r = receive_master(proxy, &master, err)) < 0 ||
+	    (r = notify_open(&c.notify, &c.st, err)) < 0 || (r = release_init(&c.st, err)) < 0) {
 		destroy(&c.st, &ignored);
 		exec_release(&c);
 		return r;
 	}
-	if (cli->detach) {
-		exec_release(&c);
-		return 0;
-	}
-	/* while it runs, `runt kill`/`state` from elsewhere must get the lock */
+	/* while it runs, `runt kill`/`state` from elsewhere (or a hook) must get the lock */
 	state_unlock(&c.st);
+	hook_run_warn(&c.spec, HOOK_POSTSTART, &c.hooks, "running", c.pid);
+	if (cli->detach)
+		return run_detached(&c, err);
 	code = wait_foreground(&c, &set, master);
 	exec_release(&c);
 	if (!cli->keep && ((r = state_lock(&c.st, err)) < 0 || (r = destroy(&c.st, err)) < 0))
@@ -1180,6 +1246,11 @@ static const char *ns_name_sorted(int i)
 	return names[i];
 }
 
+static const char *hook_name_at(int i)
+{
+	return spec_hook_name(i);
+}
+
 /* Exactly what this build implements: callers (containerd's idmap check, CRI) trust it. */
 static int cmd_features(struct cli *cli, struct rt_err *err)
 {
@@ -1188,7 +1259,8 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 
 	jw_init(&w, buf, sizeof(buf));
 	jw_raw(&w, "{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" SPEC_OCI_VERSION "\",");
-	jw_raw(&w, "\"hooks\":[],");
+	json_list(&w, "hooks", hook_name_at, HOOK_COUNT);
+	jw_raw(&w, ",");
 	json_list(&w, "mountOptions", mnt_option_name, mnt_option_count());
 	jw_raw(&w, ",\"linux\":{");
 	json_list(&w, "namespaces", ns_name_sorted, 8);

@@ -257,13 +257,44 @@ int state_save(struct rt_state *st, struct rt_err *err)
 	return write_atomic(st->dirfd, STATE_FILE, buf, w.len, err);
 }
 
+/* The copy is taken from the file right after it was parsed: the parse unescapes strings in
+ * place, so the parsed buffer itself cannot be written back. */
+int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *err)
+{
+	char path[PATH_MAX], *buf = NULL;
+	struct stat sb;
+	ssize_t n = -1;
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/%s", bundle, STATE_CONFIG);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rt_sysfail(err, "open %s", path);
+	if (fstat(fd, &sb) == 0 && (buf = malloc(sb.st_size + 1)))
+		n = read(fd, buf, sb.st_size + 1);
+	close(fd);
+	if (n < 0 || n > sb.st_size)
+		r = rt_errnofail(err, n < 0 ? errno : EIO, "read %s", path);
+	else
+		r = write_atomic(st->dirfd, STATE_CONFIG, buf, n, err);
+	free(buf);
+	return r;
+}
+
 int state_remove(struct rt_state *st, struct rt_err *err)
 {
-	static const char *const files[] = { STATE_FILE, STATE_FIFO, "." STATE_FILE ".tmp" };
+	static const char *const files[] = { STATE_FILE,
+					     STATE_FIFO,
+					     "." STATE_FILE ".tmp",
+					     STATE_CONFIG,
+					     "." STATE_CONFIG ".tmp",
+					     STATE_NOTIFY_SOCK };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (unlinkat(st->dirfd, files[i], 0) < 0 && errno != ENOENT)
 			return rt_sysfail(err, "remove %s/%s", st->dir, files[i]);
+	if (unlinkat(st->dirfd, STATE_NOTIFY, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return rt_sysfail(err, "remove %s/%s", st->dir, STATE_NOTIFY);
 	if (rmdir(st->dir) < 0 && errno != ENOENT)
 		return rt_sysfail(err, "remove %s", st->dir);
 	return 0;

@@ -13,6 +13,12 @@
 #define STATE_FILE   "state.json"
 #define STATE_FIFO   "exec.fifo"
 #define STATE_ID_MAX 1024
+/* A copy of the bundle's config.json taken at create (start and delete run its hooks). */
+#define STATE_CONFIG "config.json"
+/* With NOTIFY_SOCKET: a directory bound into the container at /run/notify, and the datagram
+ * socket `start` binds in it. */
+#define STATE_NOTIFY	  "notify"
+#define STATE_NOTIFY_SOCK "notify/notify.sock"
 
 enum rt_status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_PAUSED, ST_STOPPED };
 
@@ -42,7 +48,9 @@ int state_save(struct rt_state *st, struct rt_err *err);
 int state_lock(struct rt_state *st, struct rt_err *err);
 void state_unlock(struct rt_state *st);
 void state_close(struct rt_state *st);
-/* Remove state.json, the fifo and the directory. */
+/* Copy <bundle>/config.json to <dir>/config.json (atomically). */
+int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *err);
+/* Remove state.json, the fifo, the saved config, the notify socket and the directory. */
 int state_remove(struct rt_state *st, struct rt_err *err);
 
 enum rt_status state_status(struct rt_state *st);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -668,6 +669,68 @@ static int do_console_recv(char **argv)
 	return 0;
 }
 
+/* sd_notify by hand: the message's literal "\n" become newlines; the socket is $NOTIFY_SOCKET. */
+static int do_notify(char **argv)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	const char *path = getenv("NOTIFY_SOCKET");
+	char msg[4096];
+	size_t n = 0;
+	int fd;
+
+	for (const char *p = argv[0]; *p && n < sizeof(msg) - 1; p++)
+		msg[n++] = p[0] == '\\' && p[1] == 'n' ? (p++, '\n') : *p;
+	if (!path || strlen(path) >= sizeof(a.sun_path)) {
+		print_error("notify", ENOENT);
+		return 0;
+	}
+	strcpy(a.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || sendto(fd, msg, n, 0, (struct sockaddr *)&a, sizeof(a)) < 0)
+		print_error("notify", errno);
+	else
+		printf("notify=ok\n");
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* The host side of sd_notify for tests: N datagrams (30 s at most) on a socket bound at PATH
+ * ("@name": abstract), each line printed as notify=LINE, then end=1. */
+static int do_notify_recv(char **argv)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	socklen_t alen = sizeof(a);
+	struct timeval tv = { 30, 0 };
+	char buf[4097];
+	int fd, count = atoi(argv[1]);
+	ssize_t n;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", argv[0]);
+	if (argv[0][0] == '@') {
+		a.sun_path[0] = '\0';
+		alen = offsetof(struct sockaddr_un, sun_path) + strlen(argv[0]);
+	} else {
+		unlink(argv[0]);
+	}
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, alen) < 0) {
+		print_error("notify-recv", errno);
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (int i = 0; i < count && (n = recv(fd, buf, sizeof(buf) - 1, 0)) >= 0; i++) {
+		buf[n] = '\0';
+		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+			printf("notify=%s\n", line);
+	}
+	printf("end=1\n");
+	close(fd);
+	if (argv[0][0] != '@')
+		unlink(argv[0]);
+	return 0;
+}
+
 struct subcmd {
 	const char *name;
 	int nargs; /* -1: takes the rest of the command line */
@@ -709,6 +772,8 @@ static const struct subcmd subcmds[] = {
 	{ "stderr", 1, do_stderr, "TEXT: prints TEXT on stderr" },
 	{ "console-recv", 2, do_console_recv,
 	  "SOCK TEXT: take a pty master, type TEXT, print console=" },
+	{ "notify", 1, do_notify, "MSG: send MSG (\\n: newline) to $NOTIFY_SOCKET, notify=ok" },
+	{ "notify-recv", 2, do_notify_recv, "PATH N: receive N datagrams at PATH, notify=LINE" },
 	{ NULL, 0, NULL, NULL },
 };
 
