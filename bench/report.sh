@@ -155,7 +155,8 @@ plot() {
 	echo
 	echo "- machine: $(cat "$R/machine" 2>/dev/null)"
 	echo "- versions: $(cat "$R/versions" 2>/dev/null)"
-	echo "- bundle (the same for all three): busybox rootfs from tests/mkbundle.sh, \`/bin/true\`,"
+	echo "- bundle (the same for all three): busybox rootfs from tests/mkbundle.sh running \`/bin/true\`"
+	echo "  (a static \`true\`, bench/true.c, in place of busybox's so RSS figures are the runtime's),"
 	echo "  runc's default namespaces (pid, network, ipc, uts, mount, cgroup) and mounts (proc, dev,"
 	echo "  devpts, shm, mqueue, sysfs ro), masked and read-only paths, 3 capabilities, RLIMIT_NOFILE,"
 	echo "  noNewPrivileges, hostname; a cgroup per container (no limits). Not exercised: seccomp,"
