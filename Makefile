@@ -22,7 +22,7 @@ CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-paramet
 LDFLAGS   += -static -Wl,--gc-sections -s
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c \
-	     signals.c cgroup.c
+	     signals.c cgroup.c seccomp.c
 LIB_OBJS  := $(patsubst %.c,build/%.o,$(filter-out runtime.c,$(SRCS)))
 HDRS      := $(wildcard *.h)
 
@@ -36,6 +36,15 @@ all: runt
 build/include/jsmn.h: $(JSMN_H)
 	@mkdir -p $(@D)
 	cp $< $@
+
+# Syscall names -> numbers for the target arch, from the libc's own headers (a cross
+# build gets its own table); sorted by name for bsearch.
+build/include/sc_syscalls.h: scripts/gen-syscalls.sh
+	@mkdir -p $(@D)
+	printf '' | $(CC) -dM -E -include sys/syscall.h - | sh scripts/gen-syscalls.sh > $@.tmp
+	mv $@.tmp $@
+
+build/seccomp.o: build/include/sc_syscalls.h
 
 build/%.o: %.c $(HDRS) build/include/jsmn.h
 	@mkdir -p $(@D)
