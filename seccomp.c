@@ -395,6 +395,16 @@ static bool always_true(const struct cond *c)
 	return c->op == OP_MASKED_EQ && (ARGS_64 ? c->value : (uint32_t)c->value) == 0;
 }
 
+/* AND is commutative: keep a rule's conditions by argument index, libseccomp's chain order. */
+static void insert_cond(struct rule *ru, const struct cond *c)
+{
+	int i = ru->ncond++;
+
+	for (; i > 0 && ru->c[i - 1].arg > c->arg; i--)
+		ru->c[i] = ru->c[i - 1];
+	ru->c[i] = *c;
+}
+
 /* Like runc (and crun): conditions that repeat an argument index cannot be AND-ed by
  * libseccomp, so each becomes a rule of its own (OR); otherwise one rule ANDs them. */
 static int add_rules(struct prof *pr, int nr, const struct entry *e, struct rt_err *err)
@@ -407,7 +417,7 @@ static int add_rules(struct prof *pr, int nr, const struct entry *e, struct rt_e
 		if (repeats_index(e) && !(ru = new_rule(pr, nr, e->ret, err)))
 			return -EINVAL;
 		if (!always_true(&e->c[i]))
-			ru->c[ru->ncond++] = e->c[i];
+			insert_cond(ru, &e->c[i]);
 	}
 	return 0;
 }
@@ -723,12 +733,75 @@ struct interval {
 	int first, n; /* rules of a conditional syscall; n == 0: plain `ret` */
 };
 
+static int op_rank(uint8_t op)
+{
+	return op == OP_GT || op == OP_GE ? 1 : op == OP_LT || op == OP_LE ? 2 : 3;
+}
+
+/* One 32-bit half of a condition as libseccomp's tree sees it. */
+struct node {
+	int rank;
+	uint32_t op, datum, mask;
+};
+
+static struct node half(const struct cond *c, bool hi)
+{
+	uint64_t m = c->op == OP_MASKED_EQ ? c->value : ~0ULL;
+	uint64_t d = (c->op == OP_MASKED_EQ ? c->value2 : c->value) & m;
+	struct node n = { op_rank(c->op), c->op, (uint32_t)(hi ? d >> 32 : d),
+			  (uint32_t)(hi ? m >> 32 : m) };
+
+	if (c->op == OP_NE)
+		n.op = OP_EQ;
+	else if (c->op != OP_EQ && c->op != OP_MASKED_EQ)
+		n.op = hi || c->op == OP_GT || c->op == OP_LE ? OP_GT : OP_GE;
+	return n;
+}
+
+/* -1/1: ordered; 0: the same node (libseccomp merges it, look further); 2: a tie that
+ * libseccomp breaks by insertion order. */
+static int cmp_node(struct node x, struct node y)
+{
+	if (x.rank != y.rank)
+		return x.rank > y.rank ? -1 : 1;
+	if (x.datum != y.datum) {
+		if (x.rank == 2)
+			return x.datum < y.datum ? -1 : 1;
+		return x.datum > y.datum ? -1 : 1;
+	}
+	return x.op == y.op && x.mask == y.mask ? 0 : 2;
+}
+
+/* libseccomp merges a syscall's conditional rules into a tree whose levels it tries in a
+ * fixed order, whatever the profile order: higher argument index first, then EQ/NE/
+ * MASKED_EQ before LT/LE before GT/GE, then the larger datum (the smaller for LT/LE),
+ * high half before low half; a rule that is a prefix of another comes first. Reproduced
+ * as a sort of the rules: the first whose conditions hold wins. */
+static int cmp_cond(const struct cond *x, const struct cond *y)
+{
+	int c;
+
+	if (x->arg != y->arg)
+		return x->arg > y->arg ? -1 : 1;
+	if (ARGS_64 && (c = cmp_node(half(x, true), half(y, true))) != 0)
+		return c;
+	return cmp_node(half(x, false), half(y, false));
+}
+
 static int cmp_rule(const void *a, const void *b)
 {
 	const struct rule *x = a, *y = b;
+	int c;
 
 	if (x->nr != y->nr)
 		return x->nr < y->nr ? -1 : 1;
+	for (int i = 0; i < x->ncond && i < y->ncond; i++)
+		if ((c = cmp_cond(&x->c[i], &y->c[i])) == 2)
+			return x->seq - y->seq;
+		else if (c != 0)
+			return c;
+	if (x->ncond != y->ncond)
+		return x->ncond < y->ncond ? -1 : 1;
 	return x->seq - y->seq;
 }
 
