@@ -69,10 +69,33 @@ demo: deps
 	@$(MAKE) --no-print-directory runt
 	@sh tests/demo.sh
 
-test-unit: $(UNIT_BINS)
-	@sh tests/run-unit.sh $(UNIT_BINS)
+# seccomp (issue 6): the differential test against libseccomp links Debian's libseccomp with
+# the host gcc (test-only, never part of runt); the podman default profile is converted the
+# way podman does. Both are skipped when their packages are missing or when cross-building.
+ifeq ($(CROSS_COMPILE),)
+SC_DIFF   := $(if $(wildcard /usr/include/seccomp.h),build/tests/seccomp-diff)
+PODMAN_SC := $(if $(wildcard /usr/share/containers/seccomp.json),build/podman-seccomp.json)
+endif
 
-test-integration: runt build/tests/probe
+build/tests/seccomp-diff: tests/seccomp-diff.c seccomp.c json.c err.c log.c $(HDRS) \
+			  tests/unit/bpf_interp.h build/include/sc_syscalls.h build/include/jsmn.h
+	@mkdir -p $(@D)
+	gcc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+	    -Wno-missing-field-initializers -Ibuild/include tests/seccomp-diff.c seccomp.c \
+	    json.c err.c log.c -lseccomp -o $@
+
+build/podman-seccomp.json: tests/podman-seccomp.py /usr/share/containers/seccomp.json
+	@mkdir -p $(@D)
+	python3 tests/podman-seccomp.py /usr/share/containers/seccomp.json $@
+
+build/bench/seccomp-compile: bench/seccomp-compile.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I. $< $(LIB_OBJS) -static -o $@
+
+test-unit: $(UNIT_BINS) $(SC_DIFF) $(PODMAN_SC)
+	@sh tests/run-unit.sh $(UNIT_BINS) $(SC_DIFF)
+
+test-integration: runt build/tests/probe $(PODMAN_SC)
 	@sh tests/run-integration.sh
 
 check: deps
@@ -85,14 +108,14 @@ install: runt
 	install -m 0755 runt $(DESTDIR)$(BINDIR)/runt
 
 fmt:
-	clang-format -i *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h
+	clang-format -i *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h bench/*.c
 
 fmt-check:
-	@clang-format --dry-run --Werror *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h
+	@clang-format --dry-run --Werror *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h bench/*.c
 
 clean:
 	rm -rf build runt
 
 BOARD ?= qemu-x86_64
-board-check: runt build/tests/probe
+board-check: runt build/tests/probe $(PODMAN_SC)
 	@sh boards/run-board.sh $(BOARD) -- sh tests/board-suite.sh

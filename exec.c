@@ -23,7 +23,7 @@
 
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_GRANDCHILD, SYNC_USERMAP };
+enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_GRANDCHILD, SYNC_USERMAP, SYNC_SECCOMP };
 
 struct sync_msg {
 	int type;
@@ -336,10 +336,59 @@ static int set_user(const struct spec_process *p, struct rt_err *err)
 	return caps_apply(p, err);
 }
 
-static int finish_process(const struct spec_process *p, char *exe, size_t size, struct rt_err *err)
+/* seccomp (issue 6): with SCMP_ACT_NOTIFY the listener fd goes to runt over the sync
+ * socket (SCM_RIGHTS); runt hands it to listenerPath, since the child cannot reach host
+ * paths after pivot_root. The profile may not NOTIFY sendmsg (checked at compile time). */
+static int send_listener(int sync, int fd, struct rt_err *err)
 {
+	struct sync_msg m = { .type = SYNC_SECCOMP };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &m, sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sync, &mh, MSG_NOSIGNAL) != sizeof(m))
+		return rt_sysfail(err, "send the seccomp listener to runt");
+	close(fd);
+	return 0;
+}
+
+static int load_seccomp(const struct sc_filter *f, int sync, struct rt_err *err)
+{
+	int listener, r;
+
+	if ((r = sc_load(f, &listener, err)) < 0 || listener < 0)
+		return r;
+	return send_listener(sync, listener, err);
+}
+
+/* When the filter goes in: last before execve when no_new_privs allows an unprivileged
+ * load; before the capabilities are dropped otherwise (it needs CAP_SYS_ADMIN, as in
+ * runc); before READY with NOTIFY, so the listener reaches runt while it still listens. */
+enum sc_when { SC_EARLY, SC_BEFORE_READY, SC_LAST };
+
+static enum sc_when seccomp_when(const struct container *c)
+{
+	if (!c->spec.process.no_new_privileges)
+		return SC_EARLY;
+	return c->seccomp.notify ? SC_BEFORE_READY : SC_LAST;
+}
+
+static int finish_process(const struct container *c, int sync, char *exe, size_t size,
+			  struct rt_err *err)
+{
+	const struct spec_process *p = &c->spec.process;
 	int r;
 
+	if (seccomp_when(c) == SC_EARLY && (r = load_seccomp(&c->seccomp, sync, err)) < 0)
+		return r;
 	if ((r = set_user(p, err)) < 0)
 		return r;
 	if (chdir(p->cwd ? p->cwd : "/") < 0)
@@ -349,6 +398,8 @@ static int finish_process(const struct spec_process *p, char *exe, size_t size, 
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rt_sysfail(err, "prctl(PR_SET_NO_NEW_PRIVS)");
 	umask(p->user.umask >= 0 ? (mode_t)p->user.umask : 022);
+	if (seccomp_when(c) == SC_BEFORE_READY)
+		return load_seccomp(&c->seccomp, sync, err);
 	return 0;
 }
 
@@ -365,7 +416,7 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	    (r = set_names(c, err)) < 0 || (r = new_keyring(c, err)) < 0 ||
 	    (r = setup_rootfs(c, err)) < 0 || (r = apply_process_attrs(s, err)) < 0)
 		return r;
-	return finish_process(&s->process, exe, size, err);
+	return finish_process(c, sync, exe, size, err);
 }
 
 /* Tell runt we are ready, then block on the exec fifo until `runt start` writes to it. */
@@ -413,6 +464,10 @@ static void __attribute__((noreturn)) child_main(struct container *c, int sync)
 	sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
 	/* CVE-2024-21626: no fd of runt's may survive into the container */
 	rt_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (seccomp_when(c) == SC_LAST && sc_load(&c->seccomp, &(int){ 0 }, &err) < 0) {
+		dprintf(2, "runt: %s\n", err.msg);
+		_exit(127);
+	}
 	execve(exe, (char *const *)c->spec.process.args, (char *const *)c->spec.process.env);
 	dprintf(2, "runt: exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
@@ -445,18 +500,23 @@ static pid_t do_clone(struct container *c, bool *in_cgroup)
 	return pid;
 }
 
-static pid_t cred_pid(struct msghdr *mh)
+static pid_t cred_pid(struct msghdr *mh, int *fd)
 {
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+	pid_t pid = 0;
+
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
-			return ((struct ucred *)CMSG_DATA(cm))->pid;
-	return 0;
+			pid = ((struct ucred *)CMSG_DATA(cm))->pid;
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cm), sizeof(int)); /* seccomp listener */
+	}
+	return pid;
 }
 
 /* Like sync_recv, also returning the sender's pid as seen in runt's pid namespace. */
-static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid)
+static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid, int *rfd)
 {
-	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	char cbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { m, sizeof(*m) };
 	struct msghdr mh = { .msg_iov = &iov,
 			     .msg_iovlen = 1,
@@ -464,12 +524,13 @@ static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid)
 			     .msg_controllen = sizeof(cbuf) };
 	ssize_t n;
 
+	*rfd = -1;
 	do
-		n = recvmsg(fd, &mh, 0);
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return (int)n;
-	*pid = cred_pid(&mh);
+	*pid = cred_pid(&mh, rfd);
 	return n == sizeof(*m) ? m->type : -1;
 }
 
@@ -487,10 +548,19 @@ static int drive_child(struct container *c, struct rt_err *err)
 {
 	struct sync_msg m;
 	pid_t from = 0;
-	int r;
+	int r, fd;
 
 	for (;;) {
-		switch (sync_recv_cred(c->sync_fd, &m, &from)) {
+		switch (sync_recv_cred(c->sync_fd, &m, &from, &fd)) {
+		case SYNC_SECCOMP:
+			r = fd < 0 ? rt_fail(err, EPROTO, "seccomp: no listener fd from the init")
+				   : sc_send_listener(&c->seccomp, fd, &c->spec, c->id, c->bundle,
+						      c->pid, err);
+			if (fd >= 0)
+				close(fd);
+			if (r < 0)
+				return r;
+			break;
 		case SYNC_READY:
 			return 0;
 		case SYNC_GRANDCHILD:

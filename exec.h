@@ -10,6 +10,7 @@
 #include "cgroup.h"
 #include "err.h"
 #include "ns.h"
+#include "seccomp.h"
 #include "spec.h"
 #include "state.h"
 
@@ -29,6 +30,7 @@ struct container {
 	pid_t pid;	    /* the init's host pid */
 	pid_t direct_child; /* the process we cloned (== pid unless a grandchild) */
 	int pidfd;
+	struct sc_filter seccomp; /* compiled by runt before clone; the child loads it */
 };
 
 void exec_init(struct container *c);

@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -37,7 +38,7 @@ static const struct name_num errnos[] = {
 	{ "EBADF", EBADF },   { "EACCES", EACCES },   { "EBUSY", EBUSY },   { "EEXIST", EEXIST },
 	{ "ENODEV", ENODEV }, { "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
 	{ "ENOSPC", ENOSPC }, { "EROFS", EROFS },     { "ELOOP", ELOOP },   { "ENOTTY", ENOTTY },
-	{ NULL, 0 },
+	{ "ENOSYS", ENOSYS }, { "EFAULT", EFAULT },   { NULL, 0 },
 };
 
 static const struct name_num signals[] = {
@@ -605,6 +606,35 @@ static int do_stderr(char **argv)
 	return 0;
 }
 
+/* Raw syscalls by name, so seccomp tests can call them with chosen arguments. */
+static const struct name_num syscalls[] = {
+	{ "getpid", SYS_getpid },
+	{ "mkdirat", SYS_mkdirat },
+	{ "personality", SYS_personality },
+	{ "unshare", SYS_unshare },
+	{ "keyctl", SYS_keyctl },
+	{ "sethostname", SYS_sethostname },
+	{ "acct", SYS_acct },
+	{ "add_key", SYS_add_key },
+	{ "getppid", SYS_getppid },
+	{ NULL, 0 },
+};
+
+static int do_syscall(char **argv)
+{
+	int nr;
+	long r;
+
+	if (lookup(syscalls, argv[0], &nr) < 0)
+		return fprintf(stderr, "probe: unknown syscall %s\n", argv[0]), 2;
+	r = syscall(nr, strtoull(argv[1], NULL, 0), strtoull(argv[2], NULL, 0), 0, 0, 0, 0);
+	if (r < 0)
+		printf("syscall.%s=error %s\n", argv[0], errno_name(errno));
+	else
+		printf("syscall.%s=%ld\n", argv[0], r);
+	return 0;
+}
+
 struct subcmd {
 	const char *name;
 	int nargs; /* -1: takes the rest of the command line */
@@ -643,6 +673,7 @@ static const struct subcmd subcmds[] = {
 	{ "sysctl", 1, do_sysctl, "NAME: sysctl.NAME=value" },
 	{ "cgroup", 0, do_cgroup, "cgroup=line of /proc/self/cgroup" },
 	{ "echo", 1, do_echo, "TEXT: prints TEXT" },
+	{ "syscall", 3, do_syscall, "NAME A0 A1: syscall.NAME=result or error ERRNO" },
 	{ "stderr", 1, do_stderr, "TEXT: prints TEXT on stderr" },
 	{ NULL, 0, NULL, NULL },
 };
