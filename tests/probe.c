@@ -13,7 +13,10 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -635,6 +638,75 @@ static int do_syscall(char **argv)
 	return 0;
 }
 
+/* A seccomp notify agent (run on the host): accepts one connection on SOCK, saves the
+ * container state runt sends to OUT, then answers every notification with ENOTTY. */
+struct sc_notif {
+	uint64_t id;
+	uint32_t pid, flags;
+	int32_t nr;
+	uint32_t arch;
+	uint64_t ip, args[6];
+};
+
+struct sc_notif_resp {
+	uint64_t id;
+	int64_t val;
+	int32_t error;
+	uint32_t flags;
+};
+
+#define SC_IOCTL_RECV 0xc0502100UL /* _IOWR('!', 0, struct seccomp_notif) */
+#define SC_IOCTL_SEND 0xc0182101UL /* _IOWR('!', 1, struct seccomp_notif_resp) */
+
+static int agent_accept(const char *path, char *state, size_t size)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { state, size - 1 };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), c, fd = -1;
+	ssize_t n;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0)
+		return -1;
+	printf("agent=ready\n");
+	fflush(stdout);
+	if ((c = accept(s, NULL, NULL)) < 0 || (n = recvmsg(c, &mh, 0)) <= 0)
+		return -1;
+	state[n] = '\0';
+	if (CMSG_FIRSTHDR(&mh))
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+	close(c);
+	close(s);
+	return fd;
+}
+
+static int do_seccomp_agent(char **argv)
+{
+	static char state[65536];
+	int fd = agent_accept(argv[0], state, sizeof(state));
+	FILE *out = fopen(argv[1], "w");
+
+	if (fd < 0 || !out)
+		return fprintf(stderr, "probe: agent: %s\n", strerror(errno)), 1;
+	fprintf(out, "%s\n", state);
+	fclose(out);
+	for (;;) {
+		struct sc_notif req = { 0 };
+		struct sc_notif_resp resp = { 0 };
+
+		if (ioctl(fd, SC_IOCTL_RECV, &req) < 0)
+			return errno == ENOENT || errno == EINTR ? 0 : 0;
+		resp.id = req.id;
+		resp.error = -ENOTTY;
+		ioctl(fd, SC_IOCTL_SEND, &resp);
+	}
+}
+
 struct subcmd {
 	const char *name;
 	int nargs; /* -1: takes the rest of the command line */
@@ -674,6 +746,7 @@ static const struct subcmd subcmds[] = {
 	{ "cgroup", 0, do_cgroup, "cgroup=line of /proc/self/cgroup" },
 	{ "echo", 1, do_echo, "TEXT: prints TEXT" },
 	{ "syscall", 3, do_syscall, "NAME A0 A1: syscall.NAME=result or error ERRNO" },
+	{ "seccomp-agent", 2, do_seccomp_agent, "SOCK OUT: a NOTIFY agent answering ENOTTY" },
 	{ "stderr", 1, do_stderr, "TEXT: prints TEXT on stderr" },
 	{ NULL, 0, NULL, NULL },
 };

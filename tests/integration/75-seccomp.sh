@@ -5,6 +5,7 @@
 # listener hand-off, and malformed profiles refused with their JSON path, leaving nothing.
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
+PROBE_BIN=${PROBE:-$TESTS/../build/tests/probe}
 
 # run_sc NAME PROFILE [PROBE-ARGS...]: runs /bin/probe with linux.seccomp = PROFILE.
 run_sc() {
@@ -84,6 +85,24 @@ P="{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$WORK/no-agent.so
 run_sc notify "$P" /bin/probe syscall getpid 0 0
 check_err "NOTIFY: an absent listener fails create" "connect to listenerPath $WORK/no-agent.sock"
 leftovers_check "seccomp notify without an agent"
+
+# --- NOTIFY with an agent: it gets the state and the fd, and answers the call ---
+"$PROBE_BIN" seccomp-agent "$WORK/agent.sock" "$WORK/agent.state" >"$WORK/agent.out" 2>&1 &
+AGENT=$!
+wait_for 10 test -S "$WORK/agent.sock"
+P="{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$WORK/agent.sock\",
+	\"listenerMetadata\": \"meta-1\",
+	\"syscalls\": [{\"names\": [\"add_key\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+run_sc notify-agent "$P" /bin/probe syscall add_key 0 0 syscall getpid 0 0
+check_rc "NOTIFY with an agent: run exits 0" 0
+check_eq "the agent's answer reaches the process" "error ENOTTY" "$(kv syscall.add_key "$OUT")"
+check_match "other calls pass" '^syscall\.getpid=[0-9]' "$OUT"
+check_match "the agent got the container state with seccompFd and metadata" \
+	'"fds":\["seccompFd"\],"pid":[0-9]*,"metadata":"meta-1","state":{.*"id":"notify-agent-' \
+	"$(cat "$WORK/agent.state" 2>/dev/null)"
+kill "$AGENT" 2>/dev/null
+wait "$AGENT" 2>/dev/null
+leftovers_check "seccomp notify with an agent"
 
 # --- malformed profiles: the JSON path, nothing left behind ---
 run_sc bad-action '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_NOPE"}]}' /bin/true
