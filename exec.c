@@ -24,7 +24,15 @@
 
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 
-enum sync_type { SYNC_GO = 1, SYNC_READY, SYNC_ERROR, SYNC_GRANDCHILD, SYNC_USERMAP, SYNC_HOOKS };
+enum sync_type {
+	SYNC_GO = 1,
+	SYNC_READY,
+	SYNC_ERROR,
+	SYNC_GRANDCHILD,
+	SYNC_USERMAP,
+	SYNC_HOOKS,
+	SYNC_SECCOMP,
+};
 
 struct sync_msg {
 	int type;
@@ -381,10 +389,59 @@ static int set_user(const struct spec_process *p, struct rt_err *err)
 	return caps_apply(p, err);
 }
 
-static int finish_process(const struct spec_process *p, char *exe, size_t size, struct rt_err *err)
+/* seccomp (issue 6): with SCMP_ACT_NOTIFY the listener fd goes to runt over the sync
+ * socket (SCM_RIGHTS); runt hands it to listenerPath, since the child cannot reach host
+ * paths after pivot_root. The profile may not NOTIFY sendmsg (checked at compile time). */
+static int send_listener(int sync, int fd, struct rt_err *err)
 {
+	struct sync_msg m = { .type = SYNC_SECCOMP };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &m, sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(sync, &mh, MSG_NOSIGNAL) != sizeof(m))
+		return rt_sysfail(err, "send the seccomp listener to runt");
+	close(fd);
+	return 0;
+}
+
+static int load_seccomp(const struct sc_filter *f, int sync, struct rt_err *err)
+{
+	int listener, r;
+
+	if ((r = sc_load(f, &listener, err)) < 0 || listener < 0)
+		return r;
+	return send_listener(sync, listener, err);
+}
+
+/* When the filter goes in: last before execve when no_new_privs allows an unprivileged
+ * load; before the capabilities are dropped otherwise (it needs CAP_SYS_ADMIN, as in
+ * runc); before READY with NOTIFY, so the listener reaches runt while it still listens. */
+enum sc_when { SC_EARLY, SC_BEFORE_READY, SC_LAST };
+
+static enum sc_when seccomp_when(const struct container *c)
+{
+	if (!c->proc->no_new_privileges)
+		return SC_EARLY;
+	return c->seccomp.notify ? SC_BEFORE_READY : SC_LAST;
+}
+
+static int finish_process(const struct container *c, int sync, char *exe, size_t size,
+			  struct rt_err *err)
+{
+	const struct spec_process *p = c->proc;
 	int r;
 
+	if (seccomp_when(c) == SC_EARLY && (r = load_seccomp(&c->seccomp, sync, err)) < 0)
+		return r;
 	if ((r = set_user(p, err)) < 0)
 		return r;
 	if (chdir(p->cwd ? p->cwd : "/") < 0)
@@ -394,6 +451,8 @@ static int finish_process(const struct spec_process *p, char *exe, size_t size, 
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rt_sysfail(err, "prctl(PR_SET_NO_NEW_PRIVS)");
 	umask(p->user.umask >= 0 ? (mode_t)p->user.umask : 022);
+	if (seccomp_when(c) == SC_BEFORE_READY)
+		return load_seccomp(&c->seccomp, sync, err);
 	return 0;
 }
 
@@ -410,7 +469,7 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	    (r = setup_rootfs(c, sync, err)) < 0 || (r = set_personality(s, err)) < 0 ||
 	    (r = apply_process_attrs(c->proc, err)) < 0 || (r = setup_terminal(c, err)) < 0)
 		return r;
-	return finish_process(c->proc, exe, size, err);
+	return finish_process(c, sync, exe, size, err);
 }
 
 /* exec: the same process setup inside an existing container (no mounts, no names). */
@@ -422,7 +481,7 @@ static int join_setup(struct container *c, int sync, char *exe, size_t size, str
 	    (r = ns_join(&c->ns, &c->spec, err)) < 0 || (r = become_root(c, err)) < 0 ||
 	    (r = apply_process_attrs(c->proc, err)) < 0 || (r = setup_terminal(c, err)) < 0)
 		return r;
-	return finish_process(c->proc, exe, size, err);
+	return finish_process(c, sync, exe, size, err);
 }
 
 /* Tell runt we are ready, then block on the exec fifo until `runt start` writes to it. */
@@ -476,6 +535,13 @@ static void __attribute__((noreturn)) exec_process(struct container *c, const ch
 		snprintf(c->listen_pid, sizeof(c->listen_pid), "LISTEN_PID=%d", (int)getpid());
 	sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
 	pass_fds(c);
+	/* the very last step, so the profile never sees runt's own syscalls */
+	if (seccomp_when(c) == SC_LAST && sc_load(&c->seccomp, &(int){ 0 }, &err) < 0) {
+		if (sync >= 0)
+			child_fail(sync, &err);
+		dprintf(2, "runt: %s\n", err.msg);
+		_exit(127);
+	}
 	execve(exe, (char *const *)c->proc->args, (char *const *)c->env);
 	if (sync >= 0) {
 		rt_sysfail(&err, "exec \"%s\"", exe);
@@ -550,18 +616,23 @@ static pid_t do_clone(struct container *c, bool *in_cgroup)
 	return pid;
 }
 
-static pid_t cred_pid(struct msghdr *mh)
+static pid_t cred_pid(struct msghdr *mh, int *fd)
 {
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+	pid_t pid = 0;
+
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
-			return ((struct ucred *)CMSG_DATA(cm))->pid;
-	return 0;
+			pid = ((struct ucred *)CMSG_DATA(cm))->pid;
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cm), sizeof(int)); /* seccomp listener */
+	}
+	return pid;
 }
 
 /* Like sync_recv, also returning the sender's pid as seen in runt's pid namespace. */
-static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid)
+static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid, int *rfd)
 {
-	char cbuf[CMSG_SPACE(sizeof(struct ucred))];
+	char cbuf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { m, sizeof(*m) };
 	struct msghdr mh = { .msg_iov = &iov,
 			     .msg_iovlen = 1,
@@ -569,12 +640,13 @@ static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid)
 			     .msg_controllen = sizeof(cbuf) };
 	ssize_t n;
 
+	*rfd = -1;
 	do
-		n = recvmsg(fd, &mh, 0);
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return (int)n;
-	*pid = cred_pid(&mh);
+	*pid = cred_pid(&mh, rfd);
 	return n == sizeof(*m) ? m->type : -1;
 }
 
@@ -608,10 +680,19 @@ static int drive_child(struct container *c, bool joining, struct rt_err *err)
 {
 	struct sync_msg m;
 	pid_t from = 0;
-	int r;
+	int r, fd;
 
 	for (;;) {
-		switch (sync_recv_cred(c->sync_fd, &m, &from)) {
+		switch (sync_recv_cred(c->sync_fd, &m, &from, &fd)) {
+		case SYNC_SECCOMP:
+			r = fd < 0 ? rt_fail(err, EPROTO, "seccomp: no listener fd from the init")
+				   : sc_send_listener(&c->seccomp, fd, &c->spec, c->id, c->bundle,
+						      c->pid, err);
+			if (fd >= 0)
+				close(fd);
+			if (r < 0)
+				return r;
+			break;
 		case SYNC_READY:
 			return 0;
 		case SYNC_GRANDCHILD:

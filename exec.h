@@ -13,6 +13,7 @@
 #include "hooks.h"
 #include "notify.h"
 #include "ns.h"
+#include "seccomp.h"
 #include "spec.h"
 #include "state.h"
 
@@ -39,8 +40,9 @@ struct container {
 	pid_t pid;	     /* the init's host pid */
 	pid_t direct_child;  /* the process we cloned (== pid unless a grandchild) */
 	int pidfd;
-	struct hook_info hooks; /* state JSON members for hooks (prepared before clone) */
-	struct notify notify;	/* sd_notify proxy (NOTIFY_SOCKET) */
+	struct hook_info hooks;	  /* state JSON members for hooks (prepared before clone) */
+	struct notify notify;	  /* sd_notify proxy (NOTIFY_SOCKET) */
+	struct sc_filter seccomp; /* compiled by runt before clone; the child loads it */
 };
 
 void exec_init(struct container *c);

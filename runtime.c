@@ -27,6 +27,7 @@
 #include "log.h"
 #include "mount.h"
 #include "notify.h"
+#include "seccomp.h"
 #include "signals.h"
 #include "spec.h"
 #include "state.h"
@@ -300,10 +301,10 @@ static int annotations_json(const struct spec *s, char **out, struct rt_err *err
 /* What later issues implement is refused loudly rather than ignored. */
 static int refuse_unsupported(const struct cli *cli, const struct spec *s, struct rt_err *err)
 {
-	if (s->linux.seccomp_tok >= 0 || s->process.seccomp_tok >= 0)
+	if (s->process.seccomp_tok >= 0)
 		return rt_fail(err, ENOTSUP,
-			       "config.json: .linux.seccomp: seccomp is not "
-			       "supported yet");
+			       "config.json: .process.seccomp: a per-process profile is only "
+			       "for exec");
 	if (!s->linux.ns[NS_MNT].enabled)
 		return rt_fail(err, EINVAL,
 			       "config.json: .linux.namespaces: runt needs a mount "
@@ -393,6 +394,21 @@ static int plan_fds(struct cli *cli, struct container *c, bool init, struct rt_e
 	return 0;
 }
 
+/* issue 6: compiled here, before anything exists, so a bad profile leaves nothing behind;
+ * the cloned init inherits the program and only loads it. */
+static int compile_seccomp(struct container *c, struct rt_err *err)
+{
+	struct spec *s = &c->spec;
+	int r;
+
+	if (s->linux.seccomp_tok < 0 || json_kind(&s->doc, s->linux.seccomp_tok) == JSON_NULL)
+		return 0;
+	if ((r = sc_compile(&s->doc, s->linux.seccomp_tok, ".linux.seccomp", &c->seccomp, err)) < 0)
+		return r;
+	log_msg(LOG_DEBUG, "seccomp: %u BPF instructions", c->seccomp.len);
+	return sc_check_kernel(&c->seccomp, err);
+}
+
 static int load_bundle(struct cli *cli, struct container *c, char *bundle, struct rt_err *err)
 {
 	int r;
@@ -404,10 +420,11 @@ static int load_bundle(struct cli *cli, struct container *c, char *bundle, struc
 	    (r = resolve_bundle(cli->bundle, bundle, err)) < 0)
 		return r;
 	c->bundle = bundle;
-	if ((r = spec_load(&c->spec, bundle, err)) < 0)
+	if ((r = spec_load(&c->spec, bundle, err)) < 0 ||
+	    (r = refuse_unsupported(cli, &c->spec, err)) < 0)
 		return r;
 	c->proc = &c->spec.process;
-	return refuse_unsupported(cli, &c->spec, err);
+	return compile_seccomp(c, err);
 }
 
 static int make_fifo(struct container *c, struct rt_err *err)
@@ -989,6 +1006,18 @@ static int exec_cgroup(struct cli *cli, struct container *c, struct rt_err *err)
 	return c->cg.dirfd < 0 ? rt_sysfail(err, "open cgroup %s", path) : 0;
 }
 
+/* The process's own profile (process.json's "seccomp"), else the container's. */
+static int exec_seccomp(struct container *c, struct spec *ps, struct rt_err *err)
+{
+	int tok = ps->doc.tok ? ps->process.seccomp_tok : -1;
+
+	if (tok < 0 || json_kind(&ps->doc, tok) == JSON_NULL)
+		return compile_seccomp(c, err);
+	if (sc_compile(&ps->doc, tok, ".seccomp", &c->seccomp, err) < 0)
+		return -err->code;
+	return sc_check_kernel(&c->seccomp, err);
+}
+
 static int exec_prepare(struct cli *cli, struct container *c, struct spec *ps, int *proxy,
 			struct rt_err *err)
 {
@@ -1011,7 +1040,7 @@ static int exec_prepare(struct cli *cli, struct container *c, struct spec *ps, i
 			return r;
 		c->proc = &proc;
 	}
-	if ((r = plan_fds(cli, c, false, err)) < 0 ||
+	if ((r = exec_seccomp(c, ps, err)) < 0 || (r = plan_fds(cli, c, false, err)) < 0 ||
 	    (r = plan_terminal(cli, c, !cli->detach, proxy, err)) < 0 ||
 	    (r = exec_cgroup(cli, c, err)) < 0)
 		return r;
@@ -1266,11 +1295,16 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 	json_list(&w, "namespaces", ns_name_sorted, 8);
 	jw_raw(&w, ",");
 	json_list(&w, "capabilities", caps_name, caps_count());
-	jw_raw(&w,
-	       ",\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":false,"
-	       "\"rdma\":false},\"seccomp\":{\"enabled\":false},\"apparmor\":{\"enabled\":false},"
-	       "\"selinux\":{\"enabled\":false},\"intelRdt\":{\"enabled\":false},"
-	       "\"mountExtensions\":{\"idmap\":{\"enabled\":true}}},");
+	jw_raw(&w, ",\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":false,"
+		   "\"rdma\":false},\"seccomp\":{\"enabled\":true,");
+	json_list(&w, "actions", sc_action_name, 64);
+	jw_raw(&w, ",");
+	json_list(&w, "operators", sc_op_name, 64);
+	jw_raw(&w, ",");
+	json_list(&w, "archs", sc_arch_name, 64);
+	jw_raw(&w, "},\"apparmor\":{\"enabled\":false},"
+		   "\"selinux\":{\"enabled\":false},\"intelRdt\":{\"enabled\":false},"
+		   "\"mountExtensions\":{\"idmap\":{\"enabled\":true}}},");
 	jw_raw(&w, "\"annotations\":{\"org.opencontainers.runtime-spec.features\":\"runt\","
 		   "\"io.github.runt.version\":\"" RUNT_VERSION
 		   "\",\"io.github.runt.commit\":\"" RUNT_COMMIT "\"}}\n");

@@ -10,7 +10,9 @@ clang-format:/usr/bin/clang-format
 file:/usr/bin/file
 strace:/usr/bin/strace
 make:/usr/bin/make
-git:/usr/bin/git"
+git:/usr/bin/git
+libseccomp-dev:/usr/include/seccomp.h
+golang-github-containers-common:/usr/share/containers/seccomp.json"
 
 missing=
 for need in $NEEDS; do

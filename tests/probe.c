@@ -16,6 +16,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
@@ -36,11 +38,12 @@ struct name_num {
 };
 
 static const struct name_num errnos[] = {
-	{ "EPERM", EPERM },   { "ENOENT", ENOENT },   { "EIO", EIO },	    { "ENXIO", ENXIO },
-	{ "EBADF", EBADF },   { "EACCES", EACCES },   { "EBUSY", EBUSY },   { "EEXIST", EEXIST },
-	{ "ENODEV", ENODEV }, { "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
-	{ "ENOSPC", ENOSPC }, { "EROFS", EROFS },     { "ELOOP", ELOOP },   { "ENOTTY", ENOTTY },
-	{ NULL, 0 },
+	{ "EPERM", EPERM },	{ "ENOENT", ENOENT }, { "EIO", EIO },
+	{ "ENXIO", ENXIO },	{ "EBADF", EBADF },   { "EACCES", EACCES },
+	{ "EBUSY", EBUSY },	{ "EEXIST", EEXIST }, { "ENODEV", ENODEV },
+	{ "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
+	{ "ENOSPC", ENOSPC },	{ "EROFS", EROFS },   { "ELOOP", ELOOP },
+	{ "ENOTTY", ENOTTY },	{ "ENOSYS", ENOSYS }, { NULL, 0 },
 };
 
 static const struct name_num signals[] = {
@@ -731,6 +734,104 @@ static int do_notify_recv(char **argv)
 	return 0;
 }
 
+/* Raw syscalls by name, so seccomp tests can call them with chosen arguments. */
+static const struct name_num syscalls[] = {
+	{ "getpid", SYS_getpid },
+	{ "mkdirat", SYS_mkdirat },
+	{ "personality", SYS_personality },
+	{ "unshare", SYS_unshare },
+	{ "keyctl", SYS_keyctl },
+	{ "sethostname", SYS_sethostname },
+	{ "acct", SYS_acct },
+	{ "add_key", SYS_add_key },
+	{ "getppid", SYS_getppid },
+	{ NULL, 0 },
+};
+
+static int do_syscall(char **argv)
+{
+	int nr;
+	long r;
+
+	if (lookup(syscalls, argv[0], &nr) < 0)
+		return fprintf(stderr, "probe: unknown syscall %s\n", argv[0]), 2;
+	r = syscall(nr, strtoull(argv[1], NULL, 0), strtoull(argv[2], NULL, 0), 0, 0, 0, 0);
+	if (r < 0)
+		printf("syscall.%s=error %s\n", argv[0], errno_name(errno));
+	else
+		printf("syscall.%s=%ld\n", argv[0], r);
+	return 0;
+}
+
+/* A seccomp notify agent (run on the host): accepts one connection on SOCK, saves the
+ * container state runt sends to OUT, then answers every notification with ENOTTY. */
+struct sc_notif {
+	uint64_t id;
+	uint32_t pid, flags;
+	int32_t nr;
+	uint32_t arch;
+	uint64_t ip, args[6];
+};
+
+struct sc_notif_resp {
+	uint64_t id;
+	int64_t val;
+	int32_t error;
+	uint32_t flags;
+};
+
+#define SC_IOCTL_RECV 0xc0502100UL /* _IOWR('!', 0, struct seccomp_notif) */
+#define SC_IOCTL_SEND 0xc0182101UL /* _IOWR('!', 1, struct seccomp_notif_resp) */
+
+static int agent_accept(const char *path, char *state, size_t size)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { state, size - 1 };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), c, fd = -1;
+	ssize_t n;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (s < 0 || bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0)
+		return -1;
+	printf("agent=ready\n");
+	fflush(stdout);
+	if ((c = accept(s, NULL, NULL)) < 0 || (n = recvmsg(c, &mh, 0)) <= 0)
+		return -1;
+	state[n] = '\0';
+	if (CMSG_FIRSTHDR(&mh))
+		memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+	close(c);
+	close(s);
+	return fd;
+}
+
+static int do_seccomp_agent(char **argv)
+{
+	static char state[65536];
+	int fd = agent_accept(argv[0], state, sizeof(state));
+	FILE *out = fopen(argv[1], "w");
+
+	if (fd < 0 || !out)
+		return fprintf(stderr, "probe: agent: %s\n", strerror(errno)), 1;
+	fprintf(out, "%s\n", state);
+	fclose(out);
+	for (;;) {
+		struct sc_notif req = { 0 };
+		struct sc_notif_resp resp = { 0 };
+
+		if (ioctl(fd, SC_IOCTL_RECV, &req) < 0)
+			return errno == ENOENT || errno == EINTR ? 0 : 0;
+		resp.id = req.id;
+		resp.error = -ENOTTY;
+		ioctl(fd, SC_IOCTL_SEND, &resp);
+	}
+}
+
 struct subcmd {
 	const char *name;
 	int nargs; /* -1: takes the rest of the command line */
@@ -774,6 +875,8 @@ static const struct subcmd subcmds[] = {
 	  "SOCK TEXT: take a pty master, type TEXT, print console=" },
 	{ "notify", 1, do_notify, "MSG: send MSG (\\n: newline) to $NOTIFY_SOCKET, notify=ok" },
 	{ "notify-recv", 2, do_notify_recv, "PATH N: receive N datagrams at PATH, notify=LINE" },
+	{ "syscall", 3, do_syscall, "NAME A0 A1: syscall.NAME=result or error ERRNO" },
+	{ "seccomp-agent", 2, do_seccomp_agent, "SOCK OUT: a NOTIFY agent answering ENOTTY" },
 	{ NULL, 0, NULL, NULL },
 };
 
