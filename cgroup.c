@@ -285,7 +285,7 @@ static int enable_ctrls(const struct cg *cg, unsigned need, struct rt_err *err)
 	last = strrchr(tmp, '/');
 	if ((r = enable_in(cg->mount, need, err)) < 0)
 		return r;
-	for (char *p = tmp + base + 1; p < last; p++) {
+	for (char *p = tmp + base + 1; p <= last; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';

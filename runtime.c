@@ -827,7 +827,7 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 	json_list(&w, "capabilities", caps_name, caps_count());
 	jw_raw(&w,
 	       ",\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":false,"
-	       "\"rdma\":false},\"seccomp\":{\"enabled\":false},\"apparmor\":{\"enabled\":false},"
+	       "\"rdma\":true},\"seccomp\":{\"enabled\":false},\"apparmor\":{\"enabled\":false},"
 	       "\"selinux\":{\"enabled\":false},\"intelRdt\":{\"enabled\":false},"
 	       "\"mountExtensions\":{\"idmap\":{\"enabled\":false}}},");
 	jw_raw(&w, "\"annotations\":{\"org.opencontainers.runtime-spec.features\":\"runt\","
