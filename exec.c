@@ -151,10 +151,10 @@ static int maybe_grandchild(struct container *c, int sync, struct rt_err *err)
 	pid = fork();
 	if (pid < 0)
 		return rt_sysfail(err, "fork the container init");
+	/* No PR_SET_PDEATHSIG here: our parent exits at once, and racing that exit would
+	 * SIGKILL us; if runt dies, the sync socket's EOF ends us instead. */
 	if (pid > 0)
 		_exit(0);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return rt_sysfail(err, "prctl(PR_SET_PDEATHSIG)");
 	if (sync_send(sync, SYNC_GRANDCHILD, 0, NULL) < 0)
 		return rt_sysfail(err, "report the init pid");
 	return 0;

@@ -24,7 +24,7 @@ refused unknown '{"unified": {"memory.nonexistent": "1"}}' \
 refused traversal '{"unified": {"../../cgroup.procs": "1"}}' \
 	'.linux.resources.unified["../../cgroup.procs"]: invalid key'
 refused ctrl '{"unified": {"bogus.max": "1"}}' 'unknown controller "bogus"'
-refused badcpus '{"cpu": {"cpus": "4000"}}' 'cpuset.cpus' 'Invalid argument'
+refused badcpus '{"cpu": {"cpus": "4000"}}' 'write "4000"' 'cpuset.cpus'
 refused hugesize '{"hugepageLimits": [{"pageSize": "3MB", "limit": 1}]}' 'hugetlb.3MB.max'
 refused badval '{"unified": {"memory.max": "lots"}}' 'write "lots"' 'memory.max'
 refused swap '{"memory": {"limit": 33554432, "swap": 1048576}}' \
