@@ -113,10 +113,7 @@ static int h_range(struct ctx *c, int v, const struct rfield *f)
 	if (x && (x < (uint64_t)f->min || x > max))
 		return fail(c, "%" PRIu64 " is out of range [%" PRId64 ", %" PRIu64 "]", x, f->min,
 			    max);
-	if (f->bit == RB_IO_WEIGHT)
-		c->r->io_weight = (uint32_t)x;
-	else
-		*(uint64_t *)member_ptr(c, f) = x;
+	*(uint64_t *)member_ptr(c, f) = x;
 	if (x)
 		given(c, f);
 	return 0;
@@ -500,7 +497,7 @@ static int unified_member(struct ctx *c, const char *k, int v)
 
 typedef int (*member_fn)(struct ctx *c, const char *key, int v);
 
-static int each_member(struct ctx *c, int obj, int max, int *count, member_fn fn)
+static int each_member(struct ctx *c, int obj, int max, member_fn fn)
 {
 	int n, k, v, r;
 
@@ -521,19 +518,18 @@ static int each_member(struct ctx *c, int obj, int max, int *count, member_fn fn
 		if (r < 0)
 			return r;
 	}
-	(void)count;
 	return 0;
 }
 
 static int h_rdma(struct ctx *c, int v, const struct rfield *f)
 {
 	c->r->ctrl |= 1u << RES_RDMA;
-	return each_member(c, v, RES_MAX_RDMA, &c->r->nrdma, rdma_member);
+	return each_member(c, v, RES_MAX_RDMA, rdma_member);
 }
 
 static int h_unified(struct ctx *c, int v, const struct rfield *f)
 {
-	return each_member(c, v, RES_MAX_UNIFIED, &c->r->nunified, unified_member);
+	return each_member(c, v, RES_MAX_UNIFIED, unified_member);
 }
 
 /* ---- the tables ---- */
@@ -575,7 +571,7 @@ static const struct rfield pids_fields[] = {
 };
 
 static const struct rfield blkio_fields[] = {
-	{ "weight", h_range, 0, RB_IO_WEIGHT, RES_IO, 10, (void *)1000 },
+	{ "weight", h_range, ROFF(io_weight), RB_IO_WEIGHT, RES_IO, 10, (void *)1000 },
 	{ "leafWeight", h_ignored, 0, -1, -1, 0, NULL },
 	{ "weightDevice", h_wdev, 0, -1, RES_IO, 0, NULL },
 	{ "throttleReadBpsDevice", h_throttle, 0, RES_RBPS, RES_IO, 0, NULL },

@@ -86,7 +86,7 @@ struct res {
 	unsigned ctrl; /* 1 << RES_* controllers the limits need */
 	int64_t mem_limit, mem_reservation, mem_swap, cpu_quota, cpu_idle, pids_limit;
 	uint64_t cpu_shares, cpu_period, cpu_burst;
-	uint32_t io_weight;
+	uint64_t io_weight;
 	const char *cpus, *mems;
 	struct res_blkdev wdev[RES_MAX_BLKDEV];
 	int nwdev;
