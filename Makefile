@@ -22,7 +22,7 @@ CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-paramet
 LDFLAGS   += -static -Wl,--gc-sections -s
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
-	     signals.c cgroup.c path.c hooks.c notify.c seccomp.c
+	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c
 LIB_OBJS  := $(patsubst %.c,build/%.o,$(filter-out runtime.c,$(SRCS)))
 HDRS      := $(wildcard *.h)
 

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "devices.h"
 #include "log.h"
+#include "resources.h"
 
 #define CGROUP2_SUPER_MAGIC 0x63677270
 
@@ -194,28 +196,6 @@ static int mkdir_tree(struct cg *cg, struct rt_err *err)
 	return 0;
 }
 
-int cg_create(struct cg *cg, const struct spec *s, struct rt_err *err)
-{
-	int r;
-
-	if (resources_requested(s))
-		return rt_fail(
-		    err, ENOTSUP,
-		    "config.json: .linux.resources: resource limits are not supported yet");
-	if (cg->mode == CG_NONE)
-		return 0;
-	if ((r = mkdir_tree(cg, err)) < 0)
-		return r;
-	cg->dirfd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cg->dirfd < 0) {
-		r = rt_sysfail(err, "open cgroup %s", cg->path);
-		if (cg->created)
-			rmdir(cg->path);
-		return r;
-	}
-	return 0;
-}
-
 static int write_file(const char *dir, const char *file, const char *val, struct rt_err *err)
 {
 	char path[PATH_MAX];
@@ -245,6 +225,314 @@ static ssize_t read_file(const char *dir, const char *file, char *buf, size_t si
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	return n;
+}
+
+/* ---- controllers ---- */
+
+/* Bit n set for every controller named in <dir>/<file> ("cpu io memory"). */
+static unsigned read_ctrls(const char *dir, const char *file)
+{
+	char buf[512], *save = NULL;
+	unsigned m = 0;
+	int c;
+
+	if (read_file(dir, file, buf, sizeof(buf)) <= 0)
+		return 0;
+	for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+		if ((c = res_ctrl_find(w, strlen(w))) >= 0)
+			m |= 1u << c;
+	return m;
+}
+
+static bool is_hybrid_path(const char *path)
+{
+	return !strncmp(path, "/sys/fs/cgroup/unified/", 23) ||
+	       !strcmp(path, "/sys/fs/cgroup/unified");
+}
+
+/* A limit whose controller is not there would be silently void: refuse it by name. */
+static int need_ctrls(const char *dir, unsigned need, const char *what, struct rt_err *err)
+{
+	unsigned missing = need & ~read_ctrls(dir, "cgroup.controllers");
+	int c = 0;
+
+	if (!missing)
+		return 0;
+	while (!(missing & 1u << c))
+		c++;
+	rt_fail(err, ENOTSUP, "%s: the %s controller is not available in %s", what,
+		res_ctrl_name(c), dir);
+	if (is_hybrid_path(dir))
+		return rt_hint(err, "a hybrid cgroup host keeps its controllers on cgroup v1, "
+				    "which runt does not use: boot with cgroup v2 only");
+	return -err->code;
+}
+
+/* Every ancestor (root included) hands down all it has, as runc does, so a later `update`
+ * finds its controllers; only a controller the limits need must succeed. */
+static int enable_in(const char *dir, unsigned need, struct rt_err *err)
+{
+	unsigned have = read_ctrls(dir, "cgroup.controllers"),
+		 on = read_ctrls(dir, "cgroup.subtree_control");
+	char word[32];
+
+	for (int c = 0; c < RES_NCTRL; c++) {
+		if (!(have & 1u << c) || (on & 1u << c))
+			continue;
+		snprintf(word, sizeof(word), "+%s", res_ctrl_name(c));
+		if (write_file(dir, "cgroup.subtree_control", word, err) < 0 && (need & 1u << c))
+			return rt_hint(err, "a cgroup with processes cannot delegate controllers "
+					    "(cgroup v2's no-internal-process rule)");
+	}
+	rt_clear(err);
+	return 0;
+}
+
+static int enable_ctrls(const struct cg *cg, unsigned need, struct rt_err *err)
+{
+	char tmp[PATH_MAX];
+	size_t base = strlen(cg->mount);
+	char *last;
+	int r;
+
+	strlcpy(tmp, cg->path, sizeof(tmp));
+	last = strrchr(tmp, '/');
+	if ((r = enable_in(cg->mount, need, err)) < 0)
+		return r;
+	for (char *p = tmp + base + 1; p <= last; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		r = enable_in(tmp, need, err);
+		*p = '/';
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- writing the limits ---- */
+
+static bool read_back_ok(const char *dir, const struct res_write *w, char *got, size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t n = strlen(w->value);
+
+	if (read_file(dir, w->file, got, size) < 0)
+		return false;
+	got[strcspn(got, "\n")] = '\0';
+	switch (w->verify) {
+	case RV_EXACT:
+		return !strcmp(got, w->value);
+	case RV_PREFIX:
+		return !strncmp(got, w->value, n) && (got[n] == ' ' || !got[n]);
+	case RV_PAGES: /* the kernel keeps pages: it reads back rounded down */
+		return strtoll(got, NULL, 10) == strtoll(w->value, NULL, 10) / page * page;
+	default:
+		return true;
+	}
+}
+
+/* Multi-line values (unified io.max, say) are written a line at a time, as runc does: the
+ * kernel parses one entry per write. */
+static int write_lines(const char *dir, const struct res_write *w, struct rt_err *err)
+{
+	char path[PATH_MAX];
+	const char *v = w->value;
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, w->file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && w->enoent_ok)
+		return 0;
+	if (fd < 0 && errno == ENOENT)
+		return rt_fail(err, ENOENT,
+			       "%s: no such cgroup file (unknown key, or its "
+			       "controller is not enabled)",
+			       path);
+	if (fd < 0)
+		return rt_sysfail(err, "open %s", path);
+	do {
+		size_t len = strcspn(v, "\n");
+
+		if (len && write(fd, v, len) < 0)
+			r = rt_sysfail(err, "write \"%.*s\" to %s", (int)len, v, path);
+		v += len + (v[len] == '\n');
+	} while (*v && r == 0);
+	close(fd);
+	return r;
+}
+
+static int write_one(const char *dir, const struct res_write *w, struct rt_err *err)
+{
+	char got[256];
+	int r = write_lines(dir, w, err);
+
+	if (r < 0 || w->verify == RV_NONE)
+		return r;
+	if (!read_back_ok(dir, w, got, sizeof(got)))
+		return rt_fail(err, EIO, "%s/%s: wrote \"%s\" but the kernel reads back \"%s\"",
+			       dir, w->file, w->value, got);
+	return 0;
+}
+
+static int apply_writes(const char *dir, const struct res_write *w, int n, struct rt_err *err)
+{
+	int retry[4], nretry = 0, r;
+
+	for (int i = 0; i < n; i++) {
+		r = write_one(dir, &w[i], err);
+		if (r == -EINVAL && w[i].retry_einval && nretry < 4)
+			retry[nretry++] = i;
+		else if (r < 0)
+			return r;
+	}
+	for (int i = 0; i < nretry; i++)
+		if ((r = write_one(dir, &w[retry[i]], err)) < 0)
+			return r;
+	return 0;
+}
+
+static int apply_res(const char *dir, const struct res *res, struct rt_err *err)
+{
+	static struct res_write w[RES_MAX_WRITES];
+	char probe[PATH_MAX];
+	int n;
+
+	snprintf(probe, sizeof(probe), "%s/io.bfq.weight", dir);
+	n = res_plan(res, access(probe, F_OK) == 0, w, RES_MAX_WRITES, err);
+	return n < 0 ? n : apply_writes(dir, w, n, err);
+}
+
+/* ---- create ---- */
+
+static int parse_spec_res(struct spec *s, struct res *res, struct rt_err *err)
+{
+	memset(res, 0, sizeof(*res));
+	if (s->linux.resources_tok < 0)
+		return 0;
+	return res_parse(res, &s->doc, s->linux.resources_tok, ".linux.resources", err);
+}
+
+static int open_dir(struct cg *cg, struct rt_err *err)
+{
+	cg->dirfd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return cg->dirfd < 0 ? rt_sysfail(err, "open cgroup %s", cg->path) : 0;
+}
+
+static int limit_and_filter(struct cg *cg, const struct res *res, const struct dev_prog *prog,
+			    struct rt_err *err)
+{
+	int r;
+
+	if ((r = enable_ctrls(cg, res->ctrl, err)) < 0 ||
+	    (r = need_ctrls(cg->path, res->ctrl, "config.json: .linux.resources", err)) < 0 ||
+	    (r = apply_res(cg->path, res, err)) < 0)
+		return r;
+	if (prog->restricts && (r = dev_attach(cg->dirfd, prog, err)) < 0)
+		return rt_wrap(err, "config.json: .linux.resources.devices");
+	return 0;
+}
+
+/* Everything that can be refused is checked before the first mkdir, so bad input leaves
+ * no cgroup behind; a failure after it removes what was made. */
+int cg_create(struct cg *cg, struct spec *s, struct rt_err *err)
+{
+	static struct res res;
+	static struct dev_prog prog;
+	int r;
+
+	if ((r = parse_spec_res(s, &res, err)) < 0)
+		return r;
+	if (cg->mode == CG_NONE)
+		return 0;
+	if ((r = need_ctrls(cg->mount, res.ctrl, "config.json: .linux.resources", err)) < 0 ||
+	    (r = dev_compile(res.dev, res.ndev, &prog, err)) < 0 || (r = mkdir_tree(cg, err)) < 0)
+		return r;
+	if ((r = open_dir(cg, err)) < 0 || (r = limit_and_filter(cg, &res, &prog, err)) < 0) {
+		cg_close(cg);
+		if (cg->created)
+			rmdir(cg->path);
+		cg->created = false;
+		return r;
+	}
+	return 0;
+}
+
+/* ---- update ---- */
+
+#define UPDATE_MAX_DOC (1 << 20)
+
+static int read_doc(const char *file, char *buf, size_t size, size_t *len, struct rt_err *err)
+{
+	int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return rt_sysfail(err, "open %s", file);
+	*len = 0;
+	while ((n = read(fd, buf + *len, size - 1 - *len)) > 0)
+		*len += (size_t)n;
+	if (fd > 0)
+		close(fd);
+	if (n < 0)
+		return rt_sysfail(err, "read %s", file);
+	if (*len >= size - 1)
+		return rt_fail(err, E2BIG, "%s: larger than %zu bytes", file, size - 1);
+	buf[*len] = '\0';
+	return 0;
+}
+
+/* v1 semantics need the other half of a pair the caller did not repeat: swap is relative
+ * to the memory limit, and cpu.max takes quota and period together. */
+static void fill_from_current(const char *dir, struct res *r)
+{
+	char buf[64];
+
+	if ((r->set & 1u << RB_MEM_SWAP) && !(r->set & 1u << RB_MEM_LIMIT) &&
+	    read_file(dir, "memory.max", buf, sizeof(buf)) > 0)
+		r->mem_limit = strncmp(buf, "max", 3) ? strtoll(buf, NULL, 10) : -1;
+	if (r->cpu_period && !r->cpu_quota && read_file(dir, "cpu.max", buf, sizeof(buf)) > 0)
+		r->cpu_quota = strncmp(buf, "max", 3) ? strtoll(buf, NULL, 10) : -1;
+}
+
+static int update_res(const char *path, struct json *j, struct rt_err *err)
+{
+	static struct res res;
+	int r;
+
+	if ((r = res_parse(&res, j, 0, "", err)) < 0)
+		return r;
+	if (res.has_devices)
+		return rt_fail(err, ENOTSUP, "%s: .devices: device rules are fixed at create",
+			       j->what);
+	fill_from_current(path, &res);
+	if ((r = need_ctrls(path, res.ctrl, j->what, err)) < 0)
+		return r;
+	return apply_res(path, &res, err);
+}
+
+int cg_update(const char *path, const char *file, const char *const flags[RF_COUNT],
+	      struct rt_err *err)
+{
+	static char buf[UPDATE_MAX_DOC];
+	struct json j = { 0 };
+	size_t len = 0;
+	bool any = true;
+	int r;
+
+	if (file)
+		r = read_doc(file, buf, sizeof(buf), &len, err);
+	else if ((r = res_flags_json(flags, buf, sizeof(buf), &any, err)) == 0)
+		len = strlen(buf);
+	if (r < 0 || !any)
+		return r;
+	r = json_parse(&j, file ? (strcmp(file, "-") ? file : "stdin") : "update flags", buf, len,
+		       err);
+	if (r == 0)
+		r = update_res(path, &j, err);
+	json_free(&j);
+	return r;
 }
 
 int cg_enter(const struct cg *cg, pid_t pid, struct rt_err *err)

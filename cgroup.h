@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "resources.h"
 #include "spec.h"
 
 enum cg_mode { CG_NONE, CG_UNIFIED, CG_HYBRID };
@@ -23,8 +24,13 @@ struct cg {
 /* Find the cgroup2 mount and work out the container's cgroup from cgroupsPath. */
 int cg_resolve(struct cg *cg, const struct spec *s, const char *id, bool systemd,
 	       struct rt_err *err);
-/* Create the directory (enabling nothing yet); refuse resources runt cannot apply. */
-int cg_create(struct cg *cg, const struct spec *s, struct rt_err *err);
+/* Parse linux.resources, create the directory, enable the controllers in every parent,
+ * write and verify each limit and attach the device filter; on failure nothing is left. */
+int cg_create(struct cg *cg, struct spec *s, struct rt_err *err);
+/* `runt update`: a LinuxResources document from file ("-": stdin) or, when file is NULL,
+ * from runc's flags (enum res_flag), applied live to the cgroup at path. */
+int cg_update(const char *path, const char *file, const char *const flags[RF_COUNT],
+	      struct rt_err *err);
 int cg_enter(const struct cg *cg, pid_t pid, struct rt_err *err);
 void cg_close(struct cg *cg);
 

@@ -161,8 +161,8 @@ static int maybe_grandchild(struct container *c, int sync, struct rt_err *err)
 	pid = fork();
 	if (pid < 0)
 		return rt_sysfail(err, "fork the container init");
-	/* no parent-death signal here: our parent exits right now on purpose; if runt dies
-	 * instead, the sync socket reports it */
+	/* No PR_SET_PDEATHSIG here: our parent exits at once, and racing that exit would
+	 * SIGKILL us; if runt dies, the sync socket's EOF ends us instead. */
 	if (pid > 0)
 		_exit(0);
 	if (sync_send(sync, SYNC_GRANDCHILD, 0, NULL) < 0)

@@ -52,7 +52,8 @@ struct cli {
 	const char *cwd, *user, *cgroup, *process_label, *apparmor;
 	bool tty, no_new_privs, ignore_paused;
 	struct strlist env, caps, gids;
-	int argc; /* positional arguments after the verb's flags */
+	const char *resources, *upd[RF_COUNT]; /* update: --resources, runc's limit flags */
+	int argc;			       /* positional arguments after the verb's flags */
 	char **argv;
 };
 
@@ -144,6 +145,26 @@ static const struct flag list_flags[] = {
 
 static const struct flag ps_flags[] = {
 	F_STR("format", 'f', format, "table or json"),
+	F_BOOL("help", 'h', help, "show help"),
+	{ NULL },
+};
+
+static const struct flag update_flags[] = {
+	F_STR("resources", 'r', resources, "LinuxResources JSON file (\"-\": stdin)"),
+	F_STR("memory", 'm', upd[RF_MEMORY], "memory limit (bytes, 512m, 1g; -1: none)"),
+	F_STR("memory-reservation", 0, upd[RF_MEMORY_RESERVATION], "memory.low"),
+	F_STR("memory-swap", 0, upd[RF_MEMORY_SWAP], "memory + swap limit (-1: none)"),
+	F_STR("cpu-shares", 0, upd[RF_CPU_SHARES], "CPU shares (as cpu.weight)"),
+	F_STR("cpu-quota", 0, upd[RF_CPU_QUOTA], "CPU quota per period (µs; -1: none)"),
+	F_STR("cpu-period", 0, upd[RF_CPU_PERIOD], "CPU period (µs)"),
+	F_STR("cpu-burst", 0, upd[RF_CPU_BURST], "CPU burst (µs)"),
+	F_STR("cpu-idle", 0, upd[RF_CPU_IDLE], "cpu.idle (0 or 1)"),
+	F_STR("cpu-rt-period", 0, upd[RF_CPU_RT_PERIOD], "refused: cgroup v1 only"),
+	F_STR("cpu-rt-runtime", 0, upd[RF_CPU_RT_RUNTIME], "refused: cgroup v1 only"),
+	F_STR("cpuset-cpus", 0, upd[RF_CPUSET_CPUS], "CPUs allowed (0-3,7)"),
+	F_STR("cpuset-mems", 0, upd[RF_CPUSET_MEMS], "memory nodes allowed"),
+	F_STR("pids-limit", 0, upd[RF_PIDS_LIMIT], "maximum number of tasks"),
+	F_STR("blkio-weight", 0, upd[RF_BLKIO_WEIGHT], "block IO weight (10-1000)"),
 	F_BOOL("help", 'h', help, "show help"),
 	{ NULL },
 };
@@ -1296,7 +1317,7 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 	jw_raw(&w, ",");
 	json_list(&w, "capabilities", caps_name, caps_count());
 	jw_raw(&w, ",\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":false,"
-		   "\"rdma\":false},\"seccomp\":{\"enabled\":true,");
+		   "\"rdma\":true},\"seccomp\":{\"enabled\":true,");
 	json_list(&w, "actions", sc_action_name, 64);
 	jw_raw(&w, ",");
 	json_list(&w, "operators", sc_op_name, 64);
@@ -1385,9 +1406,30 @@ static int cmd_ps(struct cli *cli, struct rt_err *err)
 	return r;
 }
 
-static int cmd_later(struct cli *cli, struct rt_err *err)
+/* runc takes either --resources or the flags; mixing them would leave one side ignored. */
+static int cmd_update(struct cli *cli, struct rt_err *err)
 {
-	return rt_fail(err, ENOTSUP, "not supported yet");
+	struct rt_state st;
+	enum rt_status s;
+	int r, i;
+
+	for (i = 0; i < RF_COUNT && !cli->upd[i]; i++)
+		;
+	if (cli->resources && i < RF_COUNT)
+		return rt_fail(err, EINVAL, "--resources and --%s: give one or the other",
+			       res_flag_name(i));
+	if ((r = open_container(cli, &st, true, err)) < 0)
+		goto out;
+	s = state_status(&st);
+	if (s == ST_STOPPED || s == ST_CREATING)
+		r = rt_fail(err, EINVAL, "container \"%s\" is %s", st.id, state_status_name(s));
+	else if (!st.cgroup[0])
+		r = rt_fail(err, ENOTSUP, "container \"%s\" has no cgroup", st.id);
+	else
+		r = cg_update(st.cgroup, cli->resources, cli->upd, err);
+out:
+	state_close(&st);
+	return r;
 }
 
 static const struct command commands[] = {
@@ -1406,7 +1448,8 @@ static const struct command commands[] = {
 	{ "features", cmd_features, help_only, 0, 0, "", "print what runt implements (JSON)" },
 	{ "exec", cmd_exec, exec_flags, 1, 100000, "[flags] ID [COMMAND ARGS...]",
 	  "run a new process in a running container" },
-	{ "update", cmd_later, help_only, 0, 100000, "", "change resource limits (not yet)" },
+	{ "update", cmd_update, update_flags, 1, 1, "[--resources FILE|-] [flags] ID",
+	  "change a container's resource limits live" },
 };
 
 #define NCOMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
