@@ -86,4 +86,5 @@ clean:
 
 BOARD ?= qemu-x86_64
 board-check: runt build/tests/probe
-	@sh boards/run-board.sh $(BOARD) -- sh tests/board-suite.sh
+	@sh tests/callers/deps.sh
+	@BOARD_TIMEOUT=$${BOARD_TIMEOUT:-2700} sh boards/run-board.sh $(BOARD) -- sh tests/board-suite.sh
