@@ -28,7 +28,8 @@ prun() {
 NEEDS='seccomp (podman applies its default profile) and cgroup resources (pids_limit 2048, device rules)'
 
 capture pm info --format '{{.Host.OCIRuntime.Name}} | {{.Host.OCIRuntime.Version}} | {{.Host.CgroupManager}} {{.Host.CgroupsVersion}}'
-check_match "podman info: the OCI runtime is runt, cgroupfs on cgroup v2" '^runt \| runt version .* \| cgroupfs v2$' "$OUT"
+check_match "podman info: the OCI runtime is runt" 'runt \| runt version [0-9]' "$OUT"
+check_match "podman info: cgroupfs manager on cgroup v2" '\| cgroupfs v2$' "$OUT"
 
 # --- output and exit codes ---
 prun --rootfs "$ROOTFS" sh -c 'echo out-$((6*7)); echo err-1 >&2; exit 3'
@@ -77,7 +78,7 @@ check_match "checkpoint is refused clearly (runt has no CRIU; podman checks for 
 	'CRIU|checkpoint/restore is not supported' "$ERR"
 capture pm kill d1
 check_out "kill exits 0" "$NEEDS" 0 "$RC" "$ERR"
-check_out "the killed container exited with 137" "$NEEDS" 137 "$(timeout 60 pm wait d1 2>&1)"
+check_out "the killed container exited with 137" "$NEEDS" 137 "$(pm wait d1 2>&1)"
 
 # --- stop delivers SIGTERM to the container's process ---
 capture pm run -d --name d2 --network none --rootfs "$ROOTFS" \
@@ -104,7 +105,7 @@ capture pm start f1
 msg=$(sed -n 's/.*"level":"error","msg":"\([^"]*\)".*/\1/p' \
 	"$WORK/run/vfs-containers/$full/userdata/oci-log" 2>/dev/null | tail -n 1 | sed "s/\\\\$//")
 check_ne "runt wrote an error line to the JSON log podman gave it (--log-format=json --log)" "" "$msg"
-check_match "podman's error is that line's message" "OCI runtime .*: runt: $(printf '%s' "${msg:-no message}" |
+check_match "podman's error is that line's message" "OCI runtime .*runt: $(printf '%s' "${msg:-no message}" |
 	sed 's/[][\.*^$()+?{}|]/\\&/g')" "$ERR"
 
 pm rm -fa >/dev/null 2>&1

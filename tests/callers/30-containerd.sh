@@ -44,8 +44,9 @@ task_status() {
 	c task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'
 }
 
-task_is() {
-	[ "$(task_status "$1")" = "$2" ]
+# task_settled ID: the task is gone or stopped: nothing left to wait for.
+task_settled() {
+	case $(task_status "$1") in RUNNING | PAUSED | CREATED) return 1 ;; esac
 }
 
 start_containerd
@@ -76,7 +77,7 @@ check_has "task checkpoint: runt's clear refusal reaches ctr" "$NEEDS" \
 	'checkpoint/restore is not supported by runt' "$ERR"
 capture c task kill -s KILL r2
 check_out "task kill exits 0" "$NEEDS" 0 "$RC" "$ERR"
-wait_for 20 task_is r2 STOPPED
+wait_for 20 task_settled r2
 check_out "the task stopped" "$NEEDS" STOPPED "$(task_status r2)"
 capture c task rm r2
 check_out "task rm exits 0" "$NEEDS" 0 "$RC" "$ERR"
@@ -134,12 +135,13 @@ check_out "default runtime: ctr run -d exits 0" "$NEEDS" 0 "$RC" "$ERR"
 check_out "runt made it (runt state reads it)" "$NEEDS" running \
 	"$(json_get status "$("$RUNT" --root "$SHIM_ROOT" state r6 2>&1)")"
 c task kill -s KILL r6 >/dev/null 2>&1
-wait_for 20 task_is r6 STOPPED
+wait_for 20 task_settled r6
 capture c task rm r6
 check_out "default runtime: task rm exits 0" "$NEEDS" 0 "$RC" "$ERR"
 c container rm r6 >/dev/null 2>&1
 
 for id in $(c task ls -q 2>/dev/null); do c task rm -f "$id" >/dev/null 2>&1; done
+grep -o 'failed to remove runc container[^\\]*' "$CTD/log" | sort | uniq -c | while read -r l; do diag "containerd log: $l"; done
 stop_containerd
 for p in $(pids_of "$SOCK"); do kill -KILL "$p" 2>/dev/null; done
 unmount_work

@@ -7,6 +7,19 @@
 
 . "$TESTS/lib.sh"
 
+# Every result carries the seconds since the file began: the board runs under TCG, and
+# this is where its time goes.
+ok() {
+	T_NUM=$((T_NUM + 1))
+	T_PASS=$((T_PASS + 1))
+	echo "ok $T_NUM - $* [$(($(date +%s) - ${CALLERS_T0:-0}))s]"
+}
+not_ok() {
+	T_NUM=$((T_NUM + 1))
+	T_FAIL=$((T_FAIL + 1))
+	echo "not ok $T_NUM - $* [$(($(date +%s) - ${CALLERS_T0:-0}))s]"
+}
+
 # The callers start daemons that manage cgroups (podman, containerd, conmon): only in a
 # board guest, never on a host whose cgroup layout belongs to someone else.
 callers_require() {
