@@ -2,7 +2,8 @@
 # The test suite of a board: runs INSIDE the guest (make board-check boots it through
 # boards/run-board.sh), as root with a pure cgroup v2 hierarchy at /sys/fs/cgroup.
 #
-# Runs tests/run-integration.sh and, if present, tests/cgroup/run.sh. Each sub-runner's
+# Runs tests/run-integration.sh and, if present, tests/cgroup/run.sh and
+# tests/callers/run.sh. Each sub-runner's
 # last 'N passed, N failed[, N skipped]' line becomes a '# ' comment and is added to the
 # one combined totals line printed at the end. A sub-runner that exits non-zero without
 # counting a failure, or prints no totals line, counts as one failure.
@@ -65,6 +66,13 @@ fi
 
 if [ -f tests/cgroup/run.sh ]; then
 	run_suite cgroup sh tests/cgroup/run.sh
+fi
+
+# Real callers (podman + conmon, containerd, conmon as CRI-O): tests/callers/deps.sh has
+# installed them on the host (make board-check with RUNT_CALLERS=1: opt-in until the suite
+# has passed a full board run with seccomp and resources merged).
+if [ -f tests/callers/run.sh ] && [ "${RUNT_CALLERS:-0}" = 1 ]; then
+	run_suite callers sh tests/callers/run.sh
 fi
 
 if [ "$SKIPPED" -gt 0 ]; then

@@ -97,4 +97,16 @@ else
 	skip "features" "not implemented yet"
 fi
 
+# --- checkpoint/restore: refused on principle (no CRIU), with the flags callers pass ---
+rtc --log "$WORK/criu.json" --log-format json checkpoint --image-path "$WORK/img" \
+	--work-path "$WORK/wp" --leave-running c1
+check_err "checkpoint with containerd's flags is refused clearly" \
+	"checkpoint/restore is not supported by runt (no CRIU)"
+check_rc "checkpoint exits 1, not a usage error" 1
+check_match "the refusal is the error line of the JSON log (what containerd reports)" \
+	'^\{"level":"error","msg":"checkpoint: checkpoint/restore is not supported' \
+	"$(cat "$WORK/criu.json" 2>/dev/null)"
+rtc restore --bundle "$WORK" --detach --pid-file "$WORK/p" c1
+check_err "restore is refused the same way" "checkpoint/restore is not supported"
+
 done_testing
