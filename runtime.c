@@ -295,30 +295,6 @@ static int resolve_bundle(const char *bundle, char *out, struct rt_err *err)
 	return 0;
 }
 
-static int annotations_json(const struct spec *s, char **out, struct rt_err *err)
-{
-	char buf[32768];
-	struct jw w;
-
-	*out = NULL;
-	if (!s->nannotations)
-		return 0;
-	jw_init(&w, buf, sizeof(buf));
-	jw_raw(&w, "{");
-	for (int i = 0; i < s->nannotations; i++) {
-		jw_raw(&w, i ? "," : "");
-		jw_str(&w, s->annotations[i].key);
-		jw_raw(&w, ":");
-		jw_str(&w, s->annotations[i].value);
-	}
-	jw_raw(&w, "}");
-	if (w.overflow)
-		return rt_fail(err, E2BIG, "config.json: .annotations: more than %zu bytes",
-			       sizeof(buf));
-	*out = strdup(buf);
-	return *out ? 0 : rt_errnofail(err, ENOMEM, "annotations");
-}
-
 /* What later issues implement is refused loudly rather than ignored. */
 static int refuse_unsupported(const struct cli *cli, const struct spec *s, struct rt_err *err)
 {
@@ -495,8 +471,9 @@ static int record_state(struct container *c, struct rt_err *err)
 	strlcpy(st->cgroup, c->cg.path, sizeof(st->cgroup));
 	log_rfc3339(st->created, sizeof(st->created));
 	owner_name(st->owner, sizeof(st->owner));
-	if ((r = annotations_json(&c->spec, &st->annotations, err)) < 0)
-		return r;
+	/* the annotations JSON that hook_prepare already built for the hooks' state */
+	if (c->hooks.annotations && !(st->annotations = strdup(c->hooks.annotations)))
+		return rt_errnofail(err, ENOMEM, "annotations");
 	if ((r = state_save(st, err)) < 0)
 		return r;
 	st->loaded = true;

@@ -154,4 +154,15 @@ rtc delete --force "nosuch-$$"
 check_rc "delete --force of an unknown container succeeds (as runc: nothing to do)" 0
 leftovers_check "unknown ids"
 
+# --- annotations reach `state` (and `list --format json`) ---
+id=$(cid annot)
+B=$(RUNT_EXTRA_TOP='"annotations": {"org.test.annot": "v\"1"}' bundle annot /bin/probe exit 0)
+rt_create "$id" "$B"
+rtc state "$id"
+check_match "state shows the bundle's annotations, escaped" '"org.test.annot": *"v\\"1"' "$OUT"
+rtc list --format json
+check_match "list --format json shows them too" '"org.test.annot": *"v\\"1"' "$OUT"
+rtc delete "$id"
+leftovers_check "annotations"
+
 done_testing
