@@ -19,6 +19,7 @@
 #include "caps.h"
 #include "compat.h"
 #include "exec.h"
+#include "fdpass.h"
 #include "mount.h"
 #include "tty.h"
 
@@ -395,19 +396,8 @@ static int set_user(const struct spec_process *p, struct rt_err *err)
 static int send_listener(int sync, int fd, struct rt_err *err)
 {
 	struct sync_msg m = { .type = SYNC_SECCOMP };
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &m, sizeof(m) };
-	struct msghdr mh = { .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sync, &mh, MSG_NOSIGNAL) != sizeof(m))
+	if (fdpass_send(sync, fd, &m, sizeof(m)) < 0)
 		return rt_sysfail(err, "send the seccomp listener to runt");
 	close(fd);
 	return 0;

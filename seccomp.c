@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "fdpass.h"
 #include "seccomp.h"
 
 /* Kernel ABI (linux/seccomp.h, linux/filter.h, linux/audit.h): musl has none of it. */
@@ -983,23 +984,6 @@ static void state_json(struct jw *w, const struct sc_filter *f, const struct spe
 	jw_raw(w, s->nannotations ? "}}}" : "}}");
 }
 
-static int send_fd(int sock, const char *buf, size_t len, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr mh = { .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
-}
-
 int sc_send_listener(const struct sc_filter *f, int fd, const struct spec *s, const char *id,
 		     const char *bundle, pid_t pid, struct rt_err *err)
 {
@@ -1022,7 +1006,7 @@ int sc_send_listener(const struct sc_filter *f, int fd, const struct spec *s, co
 		return rt_sysfail(err, "seccomp: socket");
 	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		r = rt_sysfail(err, "seccomp: connect to listenerPath %s", f->listener_path);
-	else if (send_fd(sock, buf, w.len, fd) < 0)
+	else if (fdpass_send(sock, fd, buf, w.len) < 0)
 		r = rt_sysfail(err, "seccomp: send the listener fd to %s", f->listener_path);
 	close(sock);
 	return r;

@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "tty.h"
 
 #ifndef TIOCGPTPEER
@@ -34,25 +35,6 @@ int tty_connect(const char *path, struct rt_err *err)
 		return -err->code;
 	}
 	return fd;
-}
-
-static int send_fd(int sock, int fd, const char *name, struct rt_err *err)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { (void *)name, strlen(name) };
-	struct msghdr mh = { .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return rt_sysfail(err, "send the pty master to the console socket");
-	return 0;
 }
 
 /* TIOCGPTPEER opens the slave from the master without a path lookup in /dev/pts. */
@@ -99,8 +81,10 @@ int tty_setup(int sock, const struct spec_process *p, struct rt_err *err)
 		r = rt_sysfail(err, "chown pty slave");
 		goto out;
 	}
-	if ((r = send_fd(sock, master, "/dev/ptmx", err)) < 0)
+	if (fdpass_send(sock, master, "/dev/ptmx", 9) < 0) {
+		r = rt_sysfail(err, "send the pty master to the console socket");
 		goto out;
+	}
 	r = become_stdio(slave, err);
 out:
 	if (master >= 0)
