@@ -8,7 +8,9 @@ require_cgroup2
 
 # --- pause / resume: a counter stops moving while paused ---
 id=$(cid pause)
-B=$(cgbundle pause '{}' sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/tmp/count; done')
+# written to a temporary file and renamed: a reader never sees the truncated, empty file
+# (the freezer may stop the loop between truncation and write)
+B=$(cgbundle pause '{}' sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/tmp/c.new; mv /tmp/c.new /tmp/count; done')
 rt_create "$id" "$B"
 rtc start "$id"
 wait_for 10 test -s "$B/rootfs/tmp/count"
@@ -19,6 +21,7 @@ check_match "cgroup.events says frozen" '^frozen 1' "$(cat "$(cgdir "$id")/cgrou
 a=$(cat "$B/rootfs/tmp/count")
 sleep 1
 b=$(cat "$B/rootfs/tmp/count")
+check_match "the counter has a value while paused" '^[0-9]+$' "$b"
 check_eq "the counter does not move while paused" "$a" "$b"
 rtc pause "$id"
 check_ne "pausing a paused container fails" 0 "$RC"
