@@ -13,6 +13,12 @@ start_receiver() {
 	wait_for 5 test -S "$1"
 }
 
+# stop_receiver: wait for the receiver to finish, and end it if a failure left it waiting
+stop_receiver() {
+	wait_for 10 pid_dead "$RECV" || kill "$RECV" 2>/dev/null
+	wait "$RECV" 2>/dev/null
+}
+
 # --- create + start with --console-socket ---
 id=$(cid con)
 S=$WORK/con.sock
@@ -21,7 +27,7 @@ start_receiver "$S" 'echo con $((2+3)); tty; exit 4'
 rt_create "$id" "$B" --console-socket "$S"
 check_rc "create with a terminal and --console-socket exits 0" 0
 rtc start "$id"
-wait_for 10 pid_dead "$RECV"
+stop_receiver
 R=$(cat "$WORK/recv.out")
 check_eq "the receiver got the pty master" ok "$(kv console.master "$R")"
 check_match "the shell read what the receiver typed" '^console=con 5' "$R"
@@ -36,7 +42,7 @@ B=$(RUNT_TERMINAL=true RUNT_EXTRA_PROCESS='"consoleSize": {"height": 33, "width"
 start_receiver "$S" 'stty size; exit 0'
 rtc run --console-socket "$S" --bundle "$B" "$id"
 check_rc "run --console-socket in the foreground exits with the shell's status" 0
-wait_for 10 pid_dead "$RECV"
+stop_receiver
 check_match "consoleSize 33x111 reached the pty" '^console=33 111' "$(cat "$WORK/recv.out")"
 
 # --- run with a terminal and no console socket: runt proxies the pty ---
@@ -66,7 +72,7 @@ rtc start "$id"
 start_receiver "$S" 'tty; exit 6'
 rtc exec -t --console-socket "$S" "$id" /bin/sh
 check_rc "exec -t --console-socket exits with the shell's status" 6
-wait_for 10 pid_dead "$RECV"
+stop_receiver
 check_match "exec -t: the shell has a pty" '^console=/dev/pts/[0-9]+' "$(cat "$WORK/recv.out")"
 rtc delete --force "$id"
 
