@@ -66,9 +66,6 @@ build/bench/%: bench/%.c
 	$(CC) $(CFLAGS) $< -static -s -o $@
 
 # runt vs crun vs runc (bench/bench.sh): docs/benchmarks.md and .png; not part of check.
-bench: runt build/tests/probe build/bench/true build/bench/rss
-	@sh bench/bench.sh
-
 # Installs what a build and the tests need when missing (Debian, as root).
 deps:
 	@sh tests/deps.sh
@@ -95,6 +92,11 @@ build/tests/seccomp-diff: tests/seccomp-diff.c seccomp.c json.c err.c log.c fdpa
 build/podman-seccomp.json: tests/podman-seccomp.py /usr/share/containers/seccomp.json
 	@mkdir -p $(@D)
 	python3 tests/podman-seccomp.py /usr/share/containers/seccomp.json $@
+
+# After SC_DIFF and PODMAN_SC: a rule's prerequisites are expanded when it is read.
+bench: runt build/tests/probe build/bench/true build/bench/rss build/bench/seccomp-compile \
+       $(SC_DIFF) $(PODMAN_SC)
+	@sh bench/bench.sh
 
 build/bench/seccomp-compile: bench/seccomp-compile.c $(LIB_OBJS)
 	@mkdir -p $(@D)

@@ -52,7 +52,7 @@ ensure_packages() {
 }
 
 # One bundle for all three runtimes. ociVersion 1.0.2: crun 1.8.1 rejects "1.2.0" with
-# "unknown version specified". No linux.resources and no seccomp: runt refuses both today.
+# "unknown version specified".
 make_bundle() {
 	sh "$TOP/tests/mkbundle.sh" "$@" >/dev/null
 	sed -i 's/"ociVersion": "[^"]*"/"ociVersion": "1.0.2"/' "$1/config.json"
@@ -65,6 +65,27 @@ closure_size() {
 		ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
 			xargs -r readlink -f
 	} | sort -u | xargs stat -L -c %s | awk '{ s += $1 } END { print s }'
+}
+
+# $W/sc: the true bundle's rootfs and config plus podman's default seccomp profile
+# (build/podman-seccomp.json, converted from containers-common by make); skipped without it.
+seccomp_bundle() {
+	sc=$TOP/build/podman-seccomp.json
+	[ -f "$sc" ] || return 0
+	mkdir -p "$W/sc"
+	jq --slurpfile sc "$sc" --arg root "$W/true/rootfs" \
+		'.linux.seccomp = $sc[0] | .root.path = $root' "$W/true/config.json" >"$W/sc/config.json"
+}
+
+# Filter size and compile CPU time of podman's default profile: runt's compiler and
+# libseccomp's (what crun and runc link), in the same process shape (parse + compile).
+bench_seccomp() {
+	sc=$TOP/build/podman-seccomp.json
+	[ -f "$sc" ] && [ -x "$TOP/build/tests/seccomp-diff" ] || return 0
+	say "seccomp: podman's default profile, runt vs libseccomp"
+	"$TOP/build/bench/seccomp-compile" "$sc" 2000 | sed 's/^/seccomp runt /;s/=/ /' >>"$R/seccomp"
+	"$TOP/build/tests/seccomp-diff" --bench "$sc" 500 |
+		sed 's/^libseccomp_/seccomp libseccomp seccomp_/;s/=/ /' >>"$R/seccomp"
 }
 
 # ---- inside the private mount namespace ---------------------------------------------------
@@ -170,6 +191,15 @@ bench_latency() {
 	set --
 	for r in $RUNTIMES; do set -- "$@" -n "$r" "$(rt "$r") run rb1"; done
 	hf run "$RUNS" "$@"
+	# The same with podman's default seccomp profile, as every podman or CRI-O container has:
+	# runt compiles it itself, crun and runc through libseccomp.
+	if [ -f "$W/sc/config.json" ]; then
+		cd "$W/sc"
+		set --
+		for r in $RUNTIMES; do set -- "$@" -n "$r" "$(rt "$r") run rb6"; done
+		hf run-seccomp "$RUNS" "$@"
+		cd "$W/true"
+	fi
 	# What the kernel alone costs for the same namespaces (no rootfs, no mounts): the floor
 	# under every runtime's `run`.
 	hf kernel "$RUNS" -n unshare \
@@ -325,6 +355,7 @@ main() {
 	rm -f "$W/true/rootfs/bin/true"
 	cp "$TOP/build/bench/true" "$W/true/rootfs/bin/true"
 	make_bundle "$W/sleep" sleep 600
+	seccomp_bundle
 	export W R
 	load0=$(cut -d' ' -f1-3 /proc/loadavg)
 	unshare -m --propagation private sh "$0" --inner || die "host measurements failed"
@@ -333,6 +364,7 @@ main() {
 		echo "size $r $(closure_size "$(command -v "$r" || echo "$TOP/runt")")" >>"$R/size"
 	done
 	echo "size-bin runt $(stat -c %s "$TOP/runt")" >>"$R/size"
+	bench_seccomp
 	if [ "${BENCH_BOARD:-1}" != 0 ]; then
 		say "memory.max floor in board $BOARD (a few minutes under TCG)"
 		sh "$TOP/boards/run-board.sh" "$BOARD" -- sh bench/memfloor.sh >"$R/memfloor.log" 2>&1 ||

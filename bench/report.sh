@@ -8,7 +8,7 @@ set -eu
 R=$1
 OUT=$2
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-touch "$R/latency" "$R/rss" "$R/syscalls" "$R/size" "$R/memfloor"
+touch "$R/latency" "$R/rss" "$R/syscalls" "$R/size" "$R/memfloor" "$R/seccomp"
 
 # field NAME RUNTIME FILE COLUMN: column COLUMN of the line "NAME RUNTIME ..." in FILE.
 field() {
@@ -82,6 +82,7 @@ table() {
 	printf '| `run /bin/true` CPU time, user+sys (ms, mean) | %s | %s | %s | %s | |\n' \
 		"${a:-?}" "${b:-?}" "$(field run runc "$R/latency" 6)" \
 		"$(ratio "$a" "$b")${a:+ ($(ratio "$b" "$a") less)}"
+	lat_row '`run /bin/true` with podman'"'"'s seccomp profile (ms)' run-seccomp
 	lat_row '`create`+`start`+`delete -f` (ms)' create-start-delete
 	lat_row '`exec /bin/true` into a running container (ms)' exec
 	lat_row "$(awk '$1 ~ /^seq/ { sub("seq", "", $1); print $1; exit }' "$R/latency") sequential \`run\` (s)" \
@@ -100,11 +101,23 @@ table() {
 	a=$(field syscalls runt "$R/syscalls" 3) b=$(field syscalls crun "$R/syscalls" 3)
 	printf '| syscalls of one `run` (strace -f -c) | %s | %s | %s | %s | |\n' "${a:-?}" "${b:-?}" \
 		"$(field syscalls runc "$R/syscalls" 3)" "$(ratio "$a" "$b")"
-	printf '| seccomp filter size / compile time | n/a (runt: seccomp not supported yet) | n/a | n/a | | |\n'
+	seccomp_row
 	floor_row
 	a=$(field peak runt "$R/memfloor" 3) b=$(field peak crun "$R/memfloor" 3)
 	printf '| board: memory.peak of one `run` (KB) | %s | %s | %s | %s | |\n' "${a:-?}" "${b:-?}" \
 		"$(field peak runc "$R/memfloor" 3)" "$(ratio "$a" "$b")"
+}
+
+# podman's default profile: BPF instructions and CPU time of one parse + compile; crun and
+# runc both compile with libseccomp, so they share one figure.
+seccomp_row() {
+	ri=$(awk '$2 == "runt" && $3 == "seccomp_insns" { print $4 }' "$R/seccomp")
+	rt_=$(awk '$2 == "runt" && $3 == "seccomp_compile_us" { printf "%.2f", $4 / 1000 }' "$R/seccomp")
+	li=$(awk '$2 == "libseccomp" && $3 == "seccomp_insns" { print $4 }' "$R/seccomp")
+	lt=$(awk '$2 == "libseccomp" && $3 == "seccomp_compile_us" { printf "%.2f", $4 / 1000 }' "$R/seccomp")
+	l="${li:-?} insns, ${lt:-?} ms (libseccomp)"
+	printf '| seccomp: podman'"'"'s default profile, BPF size / compile CPU time | %s | %s | %s | %s / %s | |\n' \
+		"${ri:-?} insns, ${rt_:-?} ms" "$l" "$l" "$(ratio "$ri" "$li")" "$(ratio "$rt_" "$lt")"
 }
 
 floor_row() {
@@ -125,7 +138,7 @@ strace_top() {
 
 plot() {
 	: >"$R/plot.dat"
-	for s in run create-start-delete exec \
+	for s in run run-seccomp create-start-delete exec \
 		"$(awk '$1 ~ /^seq/ { print $1; exit }' "$R/latency")" \
 		"$(awk '$1 ~ /^par/ { print $1; exit }' "$R/latency")"; do
 		[ -n "$s" ] || continue
@@ -137,6 +150,7 @@ plot() {
 				if (s ~ /^par/) lab = substr(s, 4) " parallel runs\\n(wall / " substr(s, 4) ")";
 				if (s == "exec" && !("runt" in m)) lab = "exec\\n(runt: not yet)";
 				if (s == "create-start-delete") lab = "create+start\\n+delete";
+				if (s == "run-seccomp") lab = "run with\\nseccomp";
 				printf "\"%s\"", lab
 				n = split("runt crun runc", r, " ")
 				for (i = 1; i <= n; i++)
@@ -159,8 +173,9 @@ plot() {
 	echo "  (a static \`true\`, bench/true.c, in place of busybox's so RSS figures are the runtime's),"
 	echo "  runc's default namespaces (pid, network, ipc, uts, mount, cgroup) and mounts (proc, dev,"
 	echo "  devpts, shm, mqueue, sysfs ro), masked and read-only paths, 3 capabilities, RLIMIT_NOFILE,"
-	echo "  noNewPrivileges, hostname; a cgroup per container (no limits). Not exercised: seccomp,"
-	echo "  linux.resources, user namespace, hooks, terminal (runt refuses the first two today)."
+	echo "  noNewPrivileges, hostname; a cgroup per container (no limits); the seccomp rows add"
+	echo "  podman's default profile (containers-common's seccomp.json). Not exercised:"
+	echo "  linux.resources, user namespace, hooks, terminal."
 	echo "- host runs: a private mount namespace with the cgroup2 hierarchy at /sys/fs/cgroup (crun 1.8"
 	echo "  refuses the host's hybrid layout); $(cat "$R/runc-cgroup.txt" 2>/dev/null)."
 	echo "  State dirs (--root) on a tmpfs, as /run is. Latency: hyperfine -N (no shell), rounds"

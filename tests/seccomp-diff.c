@@ -2,7 +2,9 @@
  * runt): the same profiles compiled by runt's seccomp.c and by libseccomp the way runc
  * calls it, both exported BPF programs run in the interpreter on many random (arch, nr,
  * args) tuples biased toward each profile's constants; every decision must agree.
- * Usage: seccomp-diff [PROFILE.json...] (e.g. the converted podman default profile). */
+ * Usage: seccomp-diff [PROFILE.json...] (e.g. the converted podman default profile).
+ * `seccomp-diff --bench PROFILE.json ROUNDS` prints libseccomp's instruction count and CPU time
+ * per compile instead: make bench sets it beside runt's (bench/seccomp-compile.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -492,6 +494,37 @@ static void random_profiles(const char *what, enum shape shape, int count, int m
 	   what, same, lib_wrong, refused);
 }
 
+/* libseccomp's cost for one profile, as crun and runc pay it on every create. */
+static int bench(const char *path, int rounds)
+{
+	static char text[1 << 20];
+	char *src = read_file(path);
+	struct timespec t0, t1;
+	struct prog p;
+	struct consts c;
+	size_t len;
+
+	if (!src)
+		return fprintf(stderr, "seccomp-diff: cannot read %s\n", path), 1;
+	len = strlen(src);
+	memcpy(text, src, len + 1);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0); /* CPU time: the machine is shared */
+	for (int i = 0; i < rounds; i++) {
+		struct rt_err err = { 0 };
+		struct json j;
+
+		memcpy(src, text, len + 1);
+		memset(&c, 0, sizeof(c));
+		if (json_parse(&j, path, src, len, &err) < 0 || lib_compile(&j, &p, &c) < 0)
+			return fprintf(stderr, "seccomp-diff: %s: cannot compile\n", path), 1;
+		json_free(&j);
+	}
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	printf("libseccomp_insns=%d\nlibseccomp_compile_us=%.1f\n", p.len,
+	       ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / rounds / 1e3);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned seed = getenv("SECCOMP_DIFF_SEED") ? (unsigned)atoi(getenv("SECCOMP_DIFF_SEED"))
@@ -499,6 +532,8 @@ int main(int argc, char **argv)
 
 	char *def[] = { argv[0], "build/podman-seccomp.json" };
 
+	if (argc == 4 && strcmp(argv[1], "--bench") == 0)
+		return bench(argv[2], atoi(argv[3]));
 	diag("seed %u (SECCOMP_DIFF_SEED reproduces a run)", seed);
 	srand(seed);
 	if (argc == 1 && access(def[1], R_OK) == 0) { /* make test-unit generates it */
