@@ -22,7 +22,8 @@ CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-paramet
 LDFLAGS   += -static -Wl,--gc-sections -s
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
-	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c fdpass.c
+	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c fdpass.c \
+	     fmt.c
 LIB_OBJS  := $(patsubst %.c,build/%.o,$(filter-out runtime.c,$(SRCS)))
 HDRS      := $(wildcard *.h)
 
@@ -85,12 +86,12 @@ SC_DIFF   := $(if $(wildcard /usr/include/seccomp.h),build/tests/seccomp-diff)
 PODMAN_SC := $(if $(wildcard /usr/share/containers/seccomp.json),build/podman-seccomp.json)
 endif
 
-build/tests/seccomp-diff: tests/seccomp-diff.c seccomp.c json.c err.c log.c fdpass.c $(HDRS) \
+build/tests/seccomp-diff: tests/seccomp-diff.c seccomp.c json.c err.c log.c fdpass.c fmt.c $(HDRS) \
 			  tests/unit/bpf_interp.h build/include/sc_syscalls.h build/include/jsmn.h
 	@mkdir -p $(@D)
 	gcc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	    -Wno-missing-field-initializers -Ibuild/include tests/seccomp-diff.c seccomp.c \
-	    json.c err.c log.c fdpass.c -lseccomp -o $@
+	    json.c err.c log.c fdpass.c fmt.c -lseccomp -o $@
 
 build/podman-seccomp.json: tests/podman-seccomp.py /usr/share/containers/seccomp.json
 	@mkdir -p $(@D)
