@@ -20,6 +20,7 @@
 #include "compat.h"
 #include "exec.h"
 #include "fdpass.h"
+#include "fmt.h"
 #include "mount.h"
 #include "tty.h"
 
@@ -101,7 +102,7 @@ int exec_lookup(const char *arg0, const char *const *env, char *out, size_t size
 			path = *env + 5;
 	for (const char *p = path, *e; *p; p = *e ? e + 1 : e) {
 		e = strchrnul(p, ':');
-		snprintf(out, size, "%.*s/%s", (int)(e - p), p, arg0);
+		rt_snprintf(out, size, "%.*s/%s", (int)(e - p), p, arg0);
 		if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
 			return 0;
 	}
@@ -191,7 +192,7 @@ static int new_keyring(const struct container *c, struct rt_err *err)
 
 	if (c->no_new_keyring)
 		return 0;
-	snprintf(name, sizeof(name), "_ses.%.50s", c->id);
+	rt_snprintf(name, sizeof(name), "_ses.%.50s", c->id);
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS)
 		return rt_sysfail(err, "join session keyring");
 	return 0;
@@ -215,7 +216,7 @@ static int apply_sysctl(const struct spec *s, struct rt_err *err)
 	int r;
 
 	for (int i = 0; i < s->linux.nsysctl; i++) {
-		int n = snprintf(path, sizeof(path), "/proc/sys/%s", s->linux.sysctl[i].key);
+		int n = rt_snprintf(path, sizeof(path), "/proc/sys/%s", s->linux.sysctl[i].key);
 
 		for (char *p = path + 10; p < path + n; p++)
 			if (*p == '.')
@@ -346,7 +347,7 @@ static int apply_process_attrs(const struct spec_process *p, struct rt_err *err)
 	    (r = apply_rlimits(p, err)) < 0)
 		return r;
 	if (p->has_oom_score_adj) {
-		snprintf(num, sizeof(num), "%d", p->oom_score_adj);
+		rt_snprintf(num, sizeof(num), "%d", p->oom_score_adj);
 		if ((r = write_proc("/proc/self/oom_score_adj", num, err)) < 0)
 			return r;
 	}
@@ -518,18 +519,18 @@ static void __attribute__((noreturn)) exec_process(struct container *c, const ch
 	if (apply_affinity(c->proc->cpu_affinity_final, &err) < 0) {
 		if (sync >= 0)
 			child_fail(sync, &err);
-		dprintf(2, "runt: %s\n", err.msg);
+		rt_dprintf(2, "runt: %s\n", err.msg);
 		_exit(127);
 	}
 	if (c->listen_pid[0])
-		snprintf(c->listen_pid, sizeof(c->listen_pid), "LISTEN_PID=%d", (int)getpid());
+		rt_snprintf(c->listen_pid, sizeof(c->listen_pid), "LISTEN_PID=%d", (int)getpid());
 	sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
 	pass_fds(c);
 	/* the very last step, so the profile never sees runt's own syscalls */
 	if (seccomp_when(c) == SC_LAST && sc_load(&c->seccomp, &(int){ 0 }, &err) < 0) {
 		if (sync >= 0)
 			child_fail(sync, &err);
-		dprintf(2, "runt: %s\n", err.msg);
+		rt_dprintf(2, "runt: %s\n", err.msg);
 		_exit(127);
 	}
 	execve(exe, (char *const *)c->proc->args, (char *const *)c->env);
@@ -537,7 +538,7 @@ static void __attribute__((noreturn)) exec_process(struct container *c, const ch
 		rt_sysfail(&err, "exec \"%s\"", exe);
 		child_fail(sync, &err);
 	}
-	dprintf(2, "runt: exec %s: %s\n", exe, strerror(errno));
+	rt_dprintf(2, "runt: exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
 }
 
@@ -548,7 +549,7 @@ static void start_hooks(struct container *c)
 	struct rt_err err = { 0 };
 
 	if (hook_run_all(&c->spec, HOOK_START_CONTAINER, &c->hooks, "created", c->pid, &err) < 0) {
-		dprintf(2, "runt: %s\n", err.msg);
+		rt_dprintf(2, "runt: %s\n", err.msg);
 		_exit(1);
 	}
 }
@@ -802,8 +803,8 @@ int exec_plan_join(struct ns_plan *pl, pid_t pid, struct rt_err *err)
 		ssize_t n, m;
 
 		pl->fds[t] = -1;
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, names[t]);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", names[t]);
+		rt_snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, names[t]);
+		rt_snprintf(ours, sizeof(ours), "/proc/self/ns/%s", names[t]);
 		n = readlink(theirs, a, sizeof(a));
 		m = readlink(ours, b, sizeof(b));
 		if (n < 0 || (n == m && !memcmp(a, b, n)))

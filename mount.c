@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "mount.h"
 #include "ns.h"
 #include "path.h"
@@ -144,7 +145,7 @@ static void add_data(struct mopts *o, const char *opt)
 {
 	size_t len = strlen(o->data);
 
-	snprintf(o->data + len, sizeof(o->data) - len, "%s%s", len ? "," : "", opt);
+	rt_snprintf(o->data + len, sizeof(o->data) - len, "%s%s", len ? "," : "", opt);
 }
 
 static int apply_option(struct mopts *o, const struct mount_opt *mo, const char *name,
@@ -213,7 +214,7 @@ static int parse_options(const struct spec_mount *sm, struct mopts *o, struct rt
 
 static void fd_path(char *buf, size_t size, int fd)
 {
-	snprintf(buf, size, "/proc/self/fd/%d", fd);
+	rt_snprintf(buf, size, "/proc/self/fd/%d", fd);
 }
 
 /* ---- idmapped trees, made in runt before clone ---- */

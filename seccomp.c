@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "fdpass.h"
 #include "seccomp.h"
@@ -894,7 +895,7 @@ int sc_compile(struct json *doc, int tok, const char *path, struct sc_filter *f,
 	f->flags = 0;
 	f->len = 0;
 	f->listener_path = f->listener_metadata = NULL;
-	pr.p.len = (size_t)snprintf(pr.p.s, sizeof(pr.p.s), "%s", path) % sizeof(pr.p.s);
+	pr.p.len = (size_t)rt_snprintf(pr.p.s, sizeof(pr.p.s), "%s", path) % sizeof(pr.p.s);
 	pr.rules = malloc(MAX_RULES * sizeof(*pr.rules));
 	iv = malloc((2 * MAX_RULES + 2) * sizeof(*iv));
 	block = malloc((2 * MAX_RULES + 2) * sizeof(*block));

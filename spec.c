@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "fmt.h"
 #include "spec.h"
 
 #ifndef SCHED_ISO
@@ -91,7 +92,7 @@ static int RT_PRINTF(2, 3) fail(struct ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return json_fail(c->err, c->j, c->p, "%s", msg);
 }
@@ -104,7 +105,7 @@ static int RT_PRINTF(3, 4) fail_key(struct ctx *c, const char *key, const char *
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	json_fail(c->err, c->j, c->p, "%s", msg);
 	jpath_pop(c->p, saved);
@@ -115,7 +116,7 @@ static int RT_PRINTF(3, 4) fail_key(struct ctx *c, const char *key, const char *
 static size_t jpath_member(struct jpath *p, const char *key)
 {
 	size_t saved = p->len, room = sizeof(p->s) - p->len;
-	int n = snprintf(p->s + p->len, room, "[\"%s\"]", key);
+	int n = rt_snprintf(p->s + p->len, room, "[\"%s\"]", key);
 
 	if (n > 0)
 		p->len += (size_t)n < room ? (size_t)n : room - 1;
@@ -1269,7 +1270,7 @@ static int resolve_root(struct ctx *c, const char *bundle)
 		return 0;
 	if (!bundle)
 		return fail(c, "relative path \"%s\" needs a bundle directory", s->root_path);
-	n = snprintf(s->root_buf, sizeof(s->root_buf), "%s/%s", bundle, s->root_path);
+	n = rt_snprintf(s->root_buf, sizeof(s->root_buf), "%s/%s", bundle, s->root_path);
 	if (n < 0 || (size_t)n >= sizeof(s->root_buf))
 		return fail(c, "path too long");
 	s->root_path = s->root_buf;
