@@ -86,12 +86,12 @@ SC_DIFF   := $(if $(wildcard /usr/include/seccomp.h),build/tests/seccomp-diff)
 PODMAN_SC := $(if $(wildcard /usr/share/containers/seccomp.json),build/podman-seccomp.json)
 endif
 
-build/tests/seccomp-diff: tests/seccomp-diff.c seccomp.c json.c err.c log.c fdpass.c fmt.c $(HDRS) \
+build/tests/seccomp-diff: tests/seccomp-diff.c seccomp.c json.c err.c log.c fdpass.c fmt.c mini.c $(HDRS) \
 			  tests/unit/bpf_interp.h build/include/sc_syscalls.h build/include/jsmn.h
 	@mkdir -p $(@D)
 	gcc -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	    -Wno-missing-field-initializers -Ibuild/include tests/seccomp-diff.c seccomp.c \
-	    json.c err.c log.c fdpass.c fmt.c -lseccomp -o $@
+	    json.c err.c log.c fdpass.c fmt.c mini.c -lseccomp -o $@
 
 build/podman-seccomp.json: tests/podman-seccomp.py /usr/share/containers/seccomp.json
 	@mkdir -p $(@D)

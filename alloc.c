@@ -21,8 +21,7 @@ void *malloc(size_t n)
 		errno = ENOMEM;
 		return NULL;
 	}
-	h = mmap(NULL, n + sizeof(*h), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		 0);
+	h = mmap(NULL, n + sizeof(*h), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (h == MAP_FAILED) {
 		errno = ENOMEM;
 		return NULL;

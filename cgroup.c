@@ -17,6 +17,7 @@
 #include "devices.h"
 #include "fmt.h"
 #include "log.h"
+#include "mini.h"
 #include "resources.h"
 
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -316,7 +317,7 @@ static int enable_ctrls(const struct cg *cg, unsigned need, struct rt_err *err)
 
 static bool read_back_ok(const char *dir, const struct res_write *w, char *got, size_t size)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	long page = getpagesize();
 	size_t n = strlen(w->value);
 
 	if (read_file(dir, w->file, got, size) < 0)
@@ -328,7 +329,7 @@ static bool read_back_ok(const char *dir, const struct res_write *w, char *got, 
 	case RV_PREFIX:
 		return !strncmp(got, w->value, n) && (got[n] == ' ' || !got[n]);
 	case RV_PAGES: /* the kernel keeps pages: it reads back rounded down */
-		return strtoll(got, NULL, 10) == strtoll(w->value, NULL, 10) / page * page;
+		return rt_strtoll(got, NULL, 10) == rt_strtoll(w->value, NULL, 10) / page * page;
 	default:
 		return true;
 	}
@@ -492,9 +493,9 @@ static void fill_from_current(const char *dir, struct res *r)
 
 	if ((r->set & 1u << RB_MEM_SWAP) && !(r->set & 1u << RB_MEM_LIMIT) &&
 	    read_file(dir, "memory.max", buf, sizeof(buf)) > 0)
-		r->mem_limit = strncmp(buf, "max", 3) ? strtoll(buf, NULL, 10) : -1;
+		r->mem_limit = strncmp(buf, "max", 3) ? rt_strtoll(buf, NULL, 10) : -1;
 	if (r->cpu_period && !r->cpu_quota && read_file(dir, "cpu.max", buf, sizeof(buf)) > 0)
-		r->cpu_quota = strncmp(buf, "max", 3) ? strtoll(buf, NULL, 10) : -1;
+		r->cpu_quota = strncmp(buf, "max", 3) ? rt_strtoll(buf, NULL, 10) : -1;
 }
 
 static int update_res(const char *path, struct json *j, struct rt_err *err)

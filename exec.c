@@ -21,6 +21,7 @@
 #include "exec.h"
 #include "fdpass.h"
 #include "fmt.h"
+#include "mini.h"
 #include "mount.h"
 #include "tty.h"
 
@@ -147,7 +148,7 @@ static int become_root(const struct container *c, struct rt_err *err)
 {
 	if (!c->ns.maps && !c->ns.user_joined)
 		return 0;
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (rt_setresgid(0, 0, 0) < 0 || rt_setresuid(0, 0, 0) < 0)
 		return rt_sysfail(err, "become root in the user namespace");
 	return 0;
 }
@@ -160,7 +161,7 @@ static int maybe_grandchild(struct container *c, int sync, struct rt_err *err)
 
 	if (!c->ns.grandchild)
 		return 0;
-	pid = fork();
+	pid = rt_fork();
 	if (pid < 0)
 		return rt_sysfail(err, "fork the container init");
 	/* No PR_SET_PDEATHSIG here: our parent exits at once, and racing that exit would
@@ -277,7 +278,7 @@ static int apply_rlimits(const struct spec_process *p, struct rt_err *err)
 	for (int i = 0; i < p->nrlimits; i++) {
 		struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
 
-		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+		if (rt_setrlimit(p->rlimits[i].resource, &rl) < 0)
 			return rt_sysfail(err, "set rlimit %d", p->rlimits[i].resource);
 	}
 	return 0;
@@ -325,10 +326,10 @@ static int apply_affinity(const char *list, struct rt_err *err)
 	CPU_ZERO(&set);
 	for (const char *p = list; *p;) {
 		char *end;
-		long a = strtol(p, &end, 10), b = a;
+		long a = rt_strtol(p, &end, 10), b = a;
 
 		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
+			b = rt_strtol(end + 1, &end, 10);
 		for (long cpu = a; cpu <= b && cpu < CPU_SETSIZE; cpu++)
 			CPU_SET(cpu, &set);
 		p = *end == ',' ? end + 1 : end + strlen(end);
@@ -381,12 +382,12 @@ static int set_user(const struct spec_process *p, struct rt_err *err)
 
 	if ((r = caps_keep(err)) < 0 || (r = caps_drop_bounding(p, err)) < 0)
 		return r;
-	if (setgroups(u->ngids, (const gid_t *)u->additional_gids) < 0 &&
+	if (rt_setgroups(u->ngids, (const gid_t *)u->additional_gids) < 0 &&
 	    !(errno == EPERM && u->ngids == 0))
 		return rt_sysfail(err, "setgroups");
-	if (setresgid(u->gid, u->gid, u->gid) < 0)
+	if (rt_setresgid(u->gid, u->gid, u->gid) < 0)
 		return rt_sysfail(err, "setgid %u", u->gid);
-	if (setresuid(u->uid, u->uid, u->uid) < 0)
+	if (rt_setresuid(u->uid, u->uid, u->uid) < 0)
 		return rt_sysfail(err, "setuid %u", u->uid);
 	return caps_apply(p, err);
 }

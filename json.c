@@ -13,6 +13,7 @@
 
 #include "fmt.h"
 #include "json.h"
+#include "mini.h"
 
 static const char *const kind_names[] = {
 	[JSON_NULL] = "null",	  [JSON_BOOL] = "boolean", [JSON_NUMBER] = "number",
@@ -355,7 +356,7 @@ int json_get_i64(struct json *j, int i, const struct jpath *p, int64_t *out, str
 	if (r < 0)
 		return r;
 	errno = 0;
-	*out = strtoll(txt, &end, 10);
+	*out = rt_strtoll(txt, &end, 10);
 	if (errno || *end)
 		return json_fail(err, j, p, "invalid integer %s", txt);
 	return 0;
@@ -371,7 +372,7 @@ int json_get_u64(struct json *j, int i, const struct jpath *p, uint64_t *out, st
 	if (txt[0] == '-')
 		return json_fail(err, j, p, "must not be negative, got %s", txt);
 	errno = 0;
-	*out = strtoull(txt, &end, 10);
+	*out = rt_strtoull(txt, &end, 10);
 	if (errno || *end)
 		return json_fail(err, j, p, "invalid integer %s", txt);
 	return 0;

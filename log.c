@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "json.h"
 #include "log.h"
+#include "mini.h"
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
@@ -60,7 +61,7 @@ void log_rfc3339(char *buf, size_t size)
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	rt_gmtime_r(&ts.tv_sec, &tm);
 	/* Not strftime: it drags musl's timezone code (~5 KB) into the binary. */
 	rt_snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
 		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);

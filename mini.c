@@ -114,6 +114,93 @@ char *rt_lines_next(struct rt_lines *l)
 	return line;
 }
 
+static int digit(char c, int base)
+{
+	int d = c >= '0' && c <= '9'		     ? c - '0'
+		: (c | 32) >= 'a' && (c | 32) <= 'z' ? (c | 32) - 'a' + 10
+						     : 99;
+
+	return d < base ? d : -1;
+}
+
+/* Sign, base prefix and digits; *mag saturates at ULLONG_MAX with *ovf set. */
+static const char *scan(const char *s, int *base, int *neg, unsigned long long *mag, int *ovf)
+{
+	const char *p = s, *start;
+	int d;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	*neg = *p == '-';
+	p += *p == '-' || *p == '+';
+	if ((*base == 0 || *base == 16) && p[0] == '0' && (p[1] | 32) == 'x' &&
+	    digit(p[2], 16) >= 0) {
+		p += 2;
+		*base = 16;
+	} else if (*base == 0) {
+		*base = *p == '0' ? 8 : 10;
+	}
+	*mag = 0;
+	*ovf = 0;
+	for (start = p; (d = digit(*p, *base)) >= 0; p++) {
+		if (*mag > (ULLONG_MAX - d) / *base)
+			*ovf = 1;
+		*mag = *ovf ? ULLONG_MAX : *mag * *base + d;
+	}
+	return p == start ? s : p;
+}
+
+/* The common core: lim is the largest magnitude of a positive result; a negative one may
+ * reach lim + 1 when signed, and wraps (like strtoul("-1")) when not. */
+static unsigned long long strto(const char *s, char **end, int base, unsigned long long lim,
+				int is_signed)
+{
+	unsigned long long mag;
+	int neg, ovf;
+	const char *e;
+
+	if (end)
+		*end = (char *)s;
+	if (base < 0 || base == 1 || base > 36) {
+		errno = EINVAL;
+		return 0;
+	}
+	e = scan(s, &base, &neg, &mag, &ovf);
+	if (e == s)
+		errno = EINVAL; /* no digits: musl says so */
+	if (end)
+		*end = (char *)e;
+	if (is_signed && (ovf || mag > lim + neg)) {
+		errno = ERANGE;
+		return neg ? -lim - 1 : lim;
+	}
+	if (!is_signed && (ovf || mag > lim)) {
+		errno = ERANGE;
+		return lim;
+	}
+	return neg ? -mag : mag;
+}
+
+long rt_strtol(const char *s, char **end, int base)
+{
+	return (long)strto(s, end, base, LONG_MAX, 1);
+}
+
+long long rt_strtoll(const char *s, char **end, int base)
+{
+	return (long long)strto(s, end, base, LLONG_MAX, 1);
+}
+
+unsigned long rt_strtoul(const char *s, char **end, int base)
+{
+	return (unsigned long)strto(s, end, base, ULONG_MAX, 0);
+}
+
+unsigned long long rt_strtoull(const char *s, char **end, int base)
+{
+	return strto(s, end, base, ULLONG_MAX, 0);
+}
+
 /* "name:x:uid:gid:..." */
 static int passwd_line(char *line, uid_t uid, struct passwd *pw)
 {
@@ -125,11 +212,11 @@ static int passwd_line(char *line, uid_t uid, struct passwd *pw)
 			return -1;
 		*line++ = '\0';
 	}
-	if (!*f[2] || strtoul(f[2], &end, 10) != uid || *end)
+	if (!*f[2] || rt_strtoul(f[2], &end, 10) != uid || *end)
 		return -1;
 	pw->pw_name = f[0];
 	pw->pw_uid = uid;
-	pw->pw_gid = strtoul(f[3], NULL, 10);
+	pw->pw_gid = rt_strtoul(f[3], NULL, 10);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #define RUNT_MINI_H
 
 #include <pwd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
@@ -19,6 +20,13 @@ void rt_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const 
 /* /etc/passwd only, no NSS; the result is static (pw_name, pw_uid and pw_gid are set). */
 struct passwd *rt_getpwuid(uid_t uid);
 
+/* strtol and friends: musl's go through its FILE-based scanner (intscan, shgetc, __uflow)
+ * and so pull stdio in. Same results, errno (ERANGE, EINVAL for a bad base) and *end. */
+long rt_strtol(const char *s, char **end, int base);
+long long rt_strtoll(const char *s, char **end, int base);
+unsigned long rt_strtoul(const char *s, char **end, int base);
+unsigned long long rt_strtoull(const char *s, char **end, int base);
+
 /* A line reader on an fd: lines longer than the buffer come back in pieces, like fgets. */
 struct rt_lines {
 	int fd;
@@ -30,7 +38,7 @@ char *rt_lines_next(struct rt_lines *l);
 
 /* musl's set*id() and setgroups() broadcast to every thread (__synccall, semaphores):
  * runt calls them single-threaded in the container child, where the raw syscall is what
- * runc and crun make too. */
+ * runc and crun make too. setrlimit: the same broadcast. */
 static inline int rt_setresuid(uid_t r, uid_t e, uid_t s)
 {
 	return (int)syscall(SYS_setresuid, r, e, s);
@@ -44,6 +52,11 @@ static inline int rt_setresgid(gid_t r, gid_t e, gid_t s)
 static inline int rt_setgroups(size_t n, const gid_t *list)
 {
 	return (int)syscall(SYS_setgroups, n, list);
+}
+
+static inline int rt_setrlimit(int resource, const struct rlimit *rl)
+{
+	return (int)syscall(SYS_prlimit64, 0, resource, rl, NULL);
 }
 
 /* fork() also takes musl's atfork and pthread locks; runt registers no atfork handlers. */

@@ -13,6 +13,7 @@
 
 #include "compat.h"
 #include "fmt.h"
+#include "mini.h"
 #include "mount.h"
 #include "ns.h"
 #include "path.h"
@@ -856,13 +857,14 @@ static int mountinfo_point(const char *line, char *mp, size_t size)
 /* The mount point under which path lives: the longest mountinfo entry that prefixes it. */
 static int parent_mount(const char *path, char *out, size_t size)
 {
-	char line[8192], mp[4096];
+	static struct rt_lines f; /* 8 KB: off the stack */
+	char *line, mp[4096];
 	size_t best = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
 
-	if (!f)
+	f.off = f.len = 0;
+	if ((f.fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	while ((line = rt_lines_next(&f))) {
 		size_t n;
 
 		if (mountinfo_point(line, mp, sizeof(mp)) < 0)
@@ -873,7 +875,7 @@ static int parent_mount(const char *path, char *out, size_t size)
 			strlcpy(out, mp, size);
 		}
 	}
-	fclose(f);
+	close(f.fd);
 	return best ? 0 : -1;
 }
 

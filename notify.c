@@ -16,6 +16,7 @@
 
 #include "fmt.h"
 #include "log.h"
+#include "mini.h"
 #include "notify.h"
 
 #define NOTIFY_ENV "NOTIFY_SOCKET=" NOTIFY_CONTAINER
@@ -79,7 +80,7 @@ static int notify_dir(struct notify *n, const struct rt_state *st, struct rt_err
 
 	if (mkdirat(st->dirfd, STATE_NOTIFY, 0755) < 0 && errno != EEXIST)
 		return rt_sysfail(err, "mkdir %s/%s", st->dir, STATE_NOTIFY);
-	if (!realpath(st->dir, real))
+	if (!rt_realpath(st->dir, real))
 		return rt_sysfail(err, "resolve %s", st->dir);
 	if ((size_t)rt_snprintf(n->source, sizeof(n->source), "%s/%s", real, STATE_NOTIFY) >=
 	    sizeof(n->source))
@@ -245,7 +246,7 @@ static int timeout_secs(void)
 {
 	const char *v = getenv("RUNT_NOTIFY_TIMEOUT");
 	char *end;
-	long t = v ? strtol(v, &end, 10) : 0;
+	long t = v ? rt_strtol(v, &end, 10) : 0;
 
 	return v && *v && !*end && t > 0 && t < 86400 ? (int)t : NOTIFY_TIMEOUT_DEF;
 }

@@ -11,6 +11,7 @@
 
 #include "fmt.h"
 #include "log.h"
+#include "mini.h"
 #include "resources.h"
 
 struct scratch;
@@ -912,7 +913,7 @@ static int parse_size(const char *s, int64_t *out)
 	const char *u;
 
 	errno = 0;
-	v = strtoll(s, &end, 10);
+	v = rt_strtoll(s, &end, 10);
 	if (errno || end == s || v < -1 || (v == -1 && *end))
 		return -1;
 	*out = v;
@@ -942,13 +943,13 @@ static int flag_value(int f, const char *s, struct jw *w, struct rt_err *err)
 		jw_printf(w, "%" PRId64, i);
 		return 0;
 	case FK_INT:
-		i = strtoll(s, &end, 10);
+		i = rt_strtoll(s, &end, 10);
 		if (errno || end == s || *end)
 			break;
 		jw_printf(w, "%" PRId64, i);
 		return 0;
 	case FK_UINT:
-		strtoull(s, &end, 10);
+		rt_strtoull(s, &end, 10);
 		if (errno || end == s || *end || s[strspn(s, " ")] == '-')
 			break;
 		jw_raw(w, s);

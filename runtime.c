@@ -26,6 +26,7 @@
 #include "fmt.h"
 #include "hooks.h"
 #include "log.h"
+#include "mini.h"
 #include "mount.h"
 #include "notify.h"
 #include "seccomp.h"
@@ -281,7 +282,7 @@ static const char *id_arg(const struct cli *cli)
 
 static void owner_name(char *out, size_t size)
 {
-	struct passwd *pw = getpwuid(geteuid());
+	struct passwd *pw = rt_getpwuid(geteuid());
 
 	if (pw)
 		strlcpy(out, pw->pw_name, size);
@@ -291,7 +292,7 @@ static void owner_name(char *out, size_t size)
 
 static int resolve_bundle(const char *bundle, char *out, struct rt_err *err)
 {
-	if (!realpath(bundle ? bundle : ".", out))
+	if (!rt_realpath(bundle ? bundle : ".", out))
 		return rt_sysfail(err, "bundle %s", bundle ? bundle : ".");
 	return 0;
 }
@@ -345,7 +346,7 @@ static int parse_count(const char *flag, const char *s, int *out, struct rt_err 
 	long v;
 
 	errno = 0;
-	v = s ? strtol(s, &end, 10) : 0;
+	v = s ? rt_strtol(s, &end, 10) : 0;
 	if (s && (errno || *end || end == s || v < 0 || v > 4096))
 		return rt_fail(err, EINVAL, "%s: invalid count \"%s\"", flag, s);
 	*out = (int)v;
@@ -851,8 +852,8 @@ static int exec_user(const char *user, struct spec_process *p, struct rt_err *er
 	char *end;
 
 	errno = 0;
-	uid = strtoul(user, &end, 10);
-	gid = *end == ':' ? strtoul(end + 1, &end, 10) : p->user.gid;
+	uid = rt_strtoul(user, &end, 10);
+	gid = *end == ':' ? rt_strtoul(end + 1, &end, 10) : p->user.gid;
 	if (errno || *end || end == user || uid > UINT32_MAX || gid > UINT32_MAX)
 		return rt_fail(err, EINVAL, "--user: expected uid[:gid], got \"%s\"", user);
 	p->user.uid = (uint32_t)uid;
@@ -866,7 +867,7 @@ static int exec_gids(const struct strlist *l, struct spec_process *p, struct rt_
 
 	for (int i = 0; i < l->n; i++) {
 		char *end;
-		unsigned long g = strtoul(l->v[i], &end, 10);
+		unsigned long g = rt_strtoul(l->v[i], &end, 10);
 
 		if (*end || end == l->v[i] || g > UINT32_MAX)
 			return rt_fail(err, EINVAL, "--additional-gids: invalid gid \"%s\"",

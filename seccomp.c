@@ -14,6 +14,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "fdpass.h"
+#include "mini.h"
 #include "seccomp.h"
 
 /* Kernel ABI (linux/seccomp.h, linux/filter.h, linux/audit.h): musl has none of it. */
@@ -864,7 +865,7 @@ static int generate(struct prof *pr, struct interval *iv, int *block, struct rt_
 	struct gen g = { .ins = pr->f->insns, .top = SC_MAX_INSNS };
 	int n, root;
 
-	qsort(pr->rules, pr->nrules, sizeof(pr->rules[0]), cmp_rule);
+	rt_qsort(pr->rules, pr->nrules, sizeof(pr->rules[0]), cmp_rule);
 	n = intervals(pr, iv);
 	ret(&g, pr->def); /* the last instruction: a syscall without rules */
 	for (int i = n - 1; i >= 0; i--)

@@ -17,6 +17,7 @@
 
 #include "caps.h"
 #include "fmt.h"
+#include "mini.h"
 #include "spec.h"
 
 #ifndef SCHED_ISO
@@ -611,11 +612,11 @@ static bool cpu_list_ok(const char *s)
 
 		if (*s < '0' || *s > '9')
 			return false;
-		lo = hi = strtoul(s, &end, 10);
+		lo = hi = rt_strtoul(s, &end, 10);
 		if (*end == '-') {
 			if (end[1] < '0' || end[1] > '9')
 				return false;
-			hi = strtoul(end + 1, &end, 10);
+			hi = rt_strtoul(end + 1, &end, 10);
 		}
 		if (hi < lo || hi > 65535)
 			return false;

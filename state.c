@@ -16,6 +16,7 @@
 #include "compat.h"
 #include "fmt.h"
 #include "json.h"
+#include "mini.h"
 #include "spec.h"
 #include "state.h"
 
@@ -330,7 +331,7 @@ unsigned long long state_proc_start_time(pid_t pid)
 			p++;
 	if (!p || *p < '0' || *p > '9')
 		return 0;
-	start = strtoull(p, NULL, 10);
+	start = rt_strtoull(p, NULL, 10);
 	return start;
 }
 
