@@ -115,7 +115,7 @@ static int systemd_path(const char *cpath, char *out, size_t size, struct rt_err
 
 static bool has_dotdot(const char *p)
 {
-	for (const char *s = p; (s = strstr(s, "..")); s += 2)
+	for (const char *s = p; (s = rt_strstr(s, "..")); s += 2)
 		if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
 			return true;
 	return false;
@@ -558,7 +558,7 @@ bool cg_is_frozen(const char *path)
 {
 	char buf[256];
 
-	return read_file(path, "cgroup.events", buf, sizeof(buf)) > 0 && strstr(buf, "frozen 1");
+	return read_file(path, "cgroup.events", buf, sizeof(buf)) > 0 && rt_strstr(buf, "frozen 1");
 }
 
 /* cgroup.freeze is asynchronous: the state is reached when cgroup.events says so. */
@@ -613,7 +613,8 @@ static bool populated(const char *path)
 {
 	char buf[256];
 
-	return read_file(path, "cgroup.events", buf, sizeof(buf)) > 0 && strstr(buf, "populated 1");
+	return read_file(path, "cgroup.events", buf, sizeof(buf)) > 0 &&
+	       rt_strstr(buf, "populated 1");
 }
 
 /* Children first; a dying task keeps the cgroup populated for a moment after SIGKILL. */

@@ -54,6 +54,16 @@ char *rt_realpath(const char *path, char *out)
 	return out;
 }
 
+char *rt_strstr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return (char *)hay;
+	return n ? NULL : (char *)hay;
+}
+
 static void swap(char *a, char *b, size_t size)
 {
 	while (size--) {

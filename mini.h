@@ -27,6 +27,10 @@ long long rt_strtoll(const char *s, char **end, int base);
 unsigned long rt_strtoul(const char *s, char **end, int base);
 unsigned long long rt_strtoull(const char *s, char **end, int base);
 
+/* Naive search: runt looks for ".." or a word in a few hundred bytes; musl's two-way
+ * strstr is 1.3 KB. */
+char *rt_strstr(const char *hay, const char *needle);
+
 /* A line reader on an fd: lines longer than the buffer come back in pieces, like fgets. */
 struct rt_lines {
 	int fd;

@@ -602,7 +602,7 @@ static int copy_up(struct mnt_ctx *m, const struct spec_mount *sm, const struct 
 	if (upper < 0)
 		return rt_sysfail(err, "open the tmpfs on %s", sm->destination);
 	r = copy_dir(lower, upper, 0, err);
-	if (r == 0 && !strstr(o->data, "mode=") &&
+	if (r == 0 && !rt_strstr(o->data, "mode=") &&
 	    (fstat(lower, &st) < 0 || copy_meta(upper, &st) < 0))
 		r = rt_sysfail(err, "tmpcopyup: copy the owner and mode of %s", sm->destination);
 	fd_path(path, sizeof(path), upper);

@@ -470,7 +470,7 @@ static int check_unified_key(struct ctx *c, const char *k)
 	const char *dot = strchr(k, '.');
 	int ctl;
 
-	if (strchr(k, '/') || strstr(k, "..") || !dot || dot == k || !dot[1] ||
+	if (strchr(k, '/') || rt_strstr(k, "..") || !dot || dot == k || !dot[1] ||
 	    k[strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789._")])
 		return fail(c, "invalid key: expected <controller>.<file>");
 	if (!strncmp(k, "cgroup.", 7)) {

@@ -995,7 +995,7 @@ static int exec_cgroup(struct cli *cli, struct container *c, struct rt_err *err)
 
 	if (!c->st.cgroup[0])
 		return 0;
-	if (cli->cgroup && (strstr(cli->cgroup, "..") || cli->cgroup[0] == '/'))
+	if (cli->cgroup && (rt_strstr(cli->cgroup, "..") || cli->cgroup[0] == '/'))
 		return rt_fail(err, EINVAL, "--cgroup: \"%s\" must be a relative sub-cgroup",
 			       cli->cgroup);
 	if ((size_t)rt_snprintf(path, sizeof(path), "%s%s%s", c->st.cgroup, cli->cgroup ? "/" : "",

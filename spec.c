@@ -1069,7 +1069,7 @@ static int f_devices(struct ctx *c, int v, void *ptr, const struct field *f)
 /* Keys become /proc/sys/<key with . as />: a "/" or ".." would write outside /proc/sys. */
 static int check_sysctl(struct ctx *c, const char *key)
 {
-	if (!key[0] || strchr(key, '/') || strstr(key, "..") || key[0] == '.')
+	if (!key[0] || strchr(key, '/') || rt_strstr(key, "..") || key[0] == '.')
 		return fail(c, "invalid sysctl name \"%s\"", key);
 	return 0;
 }

@@ -162,6 +162,21 @@ static void test_lines(void)
 	(void)n;
 }
 
+static void test_strstr(void)
+{
+	static const char *hay[] = { "a/../b", "frozen 0\nfrozen 1\n", "", "abc", "aab" };
+	static const char *needle[] = { "..", "frozen 1", "", "", "ab", "abcd", "x" };
+
+	for (unsigned i = 0; i < sizeof(hay) / sizeof(hay[0]); i++)
+		for (unsigned k = 0; k < sizeof(needle) / sizeof(needle[0]); k++) {
+			const char *a = rt_strstr(hay[i], needle[k]),
+				   *b = strstr(hay[i], needle[k]);
+
+			is_int(a ? a - hay[i] : -1, b ? b - hay[i] : -1, "strstr(%u, \"%s\")", i,
+			       needle[k]);
+		}
+}
+
 static void test_realloc(void)
 {
 	char *p = malloc(10), *q;
@@ -189,6 +204,7 @@ int main(void)
 	test_getpwuid();
 	test_qsort();
 	test_lines();
+	test_strstr();
 	test_realloc();
 	return tap_done();
 }
