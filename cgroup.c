@@ -15,7 +15,9 @@
 
 #include "cgroup.h"
 #include "devices.h"
+#include "fmt.h"
 #include "log.h"
+#include "mini.h"
 #include "resources.h"
 
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -75,8 +77,8 @@ static int expand_slice(const char *slice, char *out, size_t size, struct rt_err
 	if (len < 7 || strcmp(slice + len - 6, ".slice") || strchr(slice, '/'))
 		return rt_fail(err, EINVAL, "invalid systemd slice \"%s\"", slice);
 	for (const char *d = strchr(slice, '-'); d; d = strchr(d + 1, '-'))
-		n += snprintf(out + n, size - n, "/%.*s.slice", (int)(d - slice), slice);
-	snprintf(out + n, size - n, "/%s", slice);
+		n += rt_snprintf(out + n, size - n, "/%.*s.slice", (int)(d - slice), slice);
+	rt_snprintf(out + n, size - n, "/%s", slice);
 	return 0;
 }
 
@@ -89,8 +91,8 @@ static int split_systemd(const char *cpath, char *slice, char *prefix, char *nam
 	if (!c2 || c2 == c1 + 1 || !c2[1] || (size_t)(c1 - cpath) >= size ||
 	    (size_t)(c2 - c1) > size || strlen(c2 + 1) >= size)
 		return -1;
-	snprintf(slice, size, "%.*s", (int)(c1 - cpath), cpath);
-	snprintf(prefix, size, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	rt_snprintf(slice, size, "%.*s", (int)(c1 - cpath), cpath);
+	rt_snprintf(prefix, size, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
 	strlcpy(name, c2 + 1, size);
 	return 0;
 }
@@ -106,14 +108,14 @@ static int systemd_path(const char *cpath, char *out, size_t size, struct rt_err
 		    "cgroupsPath \"%s\": expected slice:prefix:name with --systemd-cgroup", cpath);
 	if ((r = expand_slice(slice[0] ? slice : "system.slice", sl, sizeof(sl), err)) < 0)
 		return r;
-	if ((size_t)snprintf(out, size, "%s/%s-%s.scope", sl, prefix, name) >= size)
+	if ((size_t)rt_snprintf(out, size, "%s/%s-%s.scope", sl, prefix, name) >= size)
 		return rt_fail(err, ENAMETOOLONG, "cgroupsPath \"%s\": too long", cpath);
 	return 0;
 }
 
 static bool has_dotdot(const char *p)
 {
-	for (const char *s = p; (s = strstr(s, "..")); s += 2)
+	for (const char *s = p; (s = rt_strstr(s, "..")); s += 2)
 		if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
 			return true;
 	return false;
@@ -127,7 +129,7 @@ static int cgroup_rel(const struct spec *s, const char *id, bool systemd, char *
 	int r;
 
 	if (!cpath || !*cpath) {
-		snprintf(rel, size, "/runt/%s", id);
+		rt_snprintf(rel, size, "/runt/%s", id);
 		return 0;
 	}
 	if (has_dotdot(cpath))
@@ -141,7 +143,7 @@ static int cgroup_rel(const struct spec *s, const char *id, bool systemd, char *
 	}
 	if ((r = own_cgroup(own, sizeof(own), err)) < 0)
 		return r;
-	if ((size_t)snprintf(rel, size, "%s/%s", own, cpath) >= size)
+	if ((size_t)rt_snprintf(rel, size, "%s/%s", own, cpath) >= size)
 		return rt_fail(err, ENAMETOOLONG, "cgroupsPath \"%s\": too long", cpath);
 	return 0;
 }
@@ -169,7 +171,7 @@ int cg_resolve(struct cg *cg, const struct spec *s, const char *id, bool systemd
 	}
 	if ((r = cgroup_rel(s, id, systemd, rel, sizeof(rel), err)) < 0)
 		return r;
-	if ((size_t)snprintf(cg->path, sizeof(cg->path), "%s%s", cg->mount, rel) >=
+	if ((size_t)rt_snprintf(cg->path, sizeof(cg->path), "%s%s", cg->mount, rel) >=
 	    sizeof(cg->path))
 		return rt_fail(err, ENAMETOOLONG, "cgroup path too long");
 	return 0;
@@ -201,7 +203,7 @@ static int write_file(const char *dir, const char *file, const char *val, struct
 	char path[PATH_MAX];
 	int fd, r = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	rt_snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
@@ -217,7 +219,7 @@ static ssize_t read_file(const char *dir, const char *file, char *buf, size_t si
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	rt_snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -279,7 +281,7 @@ static int enable_in(const char *dir, unsigned need, struct rt_err *err)
 	for (int c = 0; c < RES_NCTRL; c++) {
 		if (!(have & 1u << c) || (on & 1u << c))
 			continue;
-		snprintf(word, sizeof(word), "+%s", res_ctrl_name(c));
+		rt_snprintf(word, sizeof(word), "+%s", res_ctrl_name(c));
 		if (write_file(dir, "cgroup.subtree_control", word, err) < 0 && (need & 1u << c))
 			return rt_hint(err, "a cgroup with processes cannot delegate controllers "
 					    "(cgroup v2's no-internal-process rule)");
@@ -315,7 +317,7 @@ static int enable_ctrls(const struct cg *cg, unsigned need, struct rt_err *err)
 
 static bool read_back_ok(const char *dir, const struct res_write *w, char *got, size_t size)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	long page = getpagesize();
 	size_t n = strlen(w->value);
 
 	if (read_file(dir, w->file, got, size) < 0)
@@ -327,7 +329,7 @@ static bool read_back_ok(const char *dir, const struct res_write *w, char *got, 
 	case RV_PREFIX:
 		return !strncmp(got, w->value, n) && (got[n] == ' ' || !got[n]);
 	case RV_PAGES: /* the kernel keeps pages: it reads back rounded down */
-		return strtoll(got, NULL, 10) == strtoll(w->value, NULL, 10) / page * page;
+		return rt_strtoll(got, NULL, 10) == rt_strtoll(w->value, NULL, 10) / page * page;
 	default:
 		return true;
 	}
@@ -341,7 +343,7 @@ static int write_lines(const char *dir, const struct res_write *w, struct rt_err
 	const char *v = w->value;
 	int fd, r = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, w->file);
+	rt_snprintf(path, sizeof(path), "%s/%s", dir, w->file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && w->enoent_ok)
 		return 0;
@@ -399,7 +401,7 @@ static int apply_res(const char *dir, const struct res *res, struct rt_err *err)
 	char probe[PATH_MAX];
 	int n;
 
-	snprintf(probe, sizeof(probe), "%s/io.bfq.weight", dir);
+	rt_snprintf(probe, sizeof(probe), "%s/io.bfq.weight", dir);
 	n = res_plan(res, access(probe, F_OK) == 0, w, RES_MAX_WRITES, err);
 	return n < 0 ? n : apply_writes(dir, w, n, err);
 }
@@ -491,9 +493,9 @@ static void fill_from_current(const char *dir, struct res *r)
 
 	if ((r->set & 1u << RB_MEM_SWAP) && !(r->set & 1u << RB_MEM_LIMIT) &&
 	    read_file(dir, "memory.max", buf, sizeof(buf)) > 0)
-		r->mem_limit = strncmp(buf, "max", 3) ? strtoll(buf, NULL, 10) : -1;
+		r->mem_limit = strncmp(buf, "max", 3) ? rt_strtoll(buf, NULL, 10) : -1;
 	if (r->cpu_period && !r->cpu_quota && read_file(dir, "cpu.max", buf, sizeof(buf)) > 0)
-		r->cpu_quota = strncmp(buf, "max", 3) ? strtoll(buf, NULL, 10) : -1;
+		r->cpu_quota = strncmp(buf, "max", 3) ? rt_strtoll(buf, NULL, 10) : -1;
 }
 
 static int update_res(const char *path, struct json *j, struct rt_err *err)
@@ -541,7 +543,7 @@ int cg_enter(const struct cg *cg, pid_t pid, struct rt_err *err)
 
 	if (!cg->path[0])
 		return 0;
-	snprintf(num, sizeof(num), "%d", (int)pid);
+	rt_snprintf(num, sizeof(num), "%d", (int)pid);
 	return write_file(cg->path, "cgroup.procs", num, err);
 }
 
@@ -556,7 +558,7 @@ bool cg_is_frozen(const char *path)
 {
 	char buf[256];
 
-	return read_file(path, "cgroup.events", buf, sizeof(buf)) > 0 && strstr(buf, "frozen 1");
+	return read_file(path, "cgroup.events", buf, sizeof(buf)) > 0 && rt_strstr(buf, "frozen 1");
 }
 
 /* cgroup.freeze is asynchronous: the state is reached when cgroup.events says so. */
@@ -611,7 +613,8 @@ static bool populated(const char *path)
 {
 	char buf[256];
 
-	return read_file(path, "cgroup.events", buf, sizeof(buf)) > 0 && strstr(buf, "populated 1");
+	return read_file(path, "cgroup.events", buf, sizeof(buf)) > 0 &&
+	       rt_strstr(buf, "populated 1");
 }
 
 /* Children first; a dying task keeps the cgroup populated for a moment after SIGKILL. */
@@ -626,7 +629,7 @@ int cg_remove(const char *path, struct rt_err *err)
 		return errno == ENOENT ? 0 : rt_sysfail(err, "open cgroup %s", path);
 	while ((de = readdir(d)))
 		if (de->d_type == DT_DIR && de->d_name[0] != '.') {
-			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+			rt_snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
 			cg_remove(sub, err);
 		}
 	closedir(d);

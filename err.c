@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "fmt.h"
 
 void rt_clear(struct rt_err *err)
 {
@@ -16,7 +17,7 @@ void rt_clear(struct rt_err *err)
 static int vset(struct rt_err *err, int code, const char *fmt, va_list ap)
 {
 	err->code = code > 0 ? code : EINVAL;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	rt_vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	return -err->code;
 }
 
@@ -34,7 +35,7 @@ static void append_strerror(struct rt_err *err)
 {
 	size_t len = strlen(err->msg);
 
-	snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(err->code));
+	rt_snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(err->code));
 }
 
 int rt_errnofail(struct rt_err *err, int code, const char *fmt, ...)
@@ -67,7 +68,7 @@ int rt_wrap(struct rt_err *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ctx, sizeof(ctx) - 2, fmt, ap);
+	rt_vsnprintf(ctx, sizeof(ctx) - 2, fmt, ap);
 	va_end(ap);
 	strcat(ctx, ": ");
 	clen = strlen(ctx);
@@ -86,12 +87,12 @@ int rt_hint(struct rt_err *err, const char *fmt, ...)
 	size_t len = strlen(err->msg);
 	va_list ap;
 
-	snprintf(err->msg + len, sizeof(err->msg) - len, " (hint: ");
+	rt_snprintf(err->msg + len, sizeof(err->msg) - len, " (hint: ");
 	len = strlen(err->msg);
 	va_start(ap, fmt);
-	vsnprintf(err->msg + len, sizeof(err->msg) - len, fmt, ap);
+	rt_vsnprintf(err->msg + len, sizeof(err->msg) - len, fmt, ap);
 	va_end(ap);
 	len = strlen(err->msg);
-	snprintf(err->msg + len, sizeof(err->msg) - len, ")");
+	rt_snprintf(err->msg + len, sizeof(err->msg) - len, ")");
 	return -err->code;
 }

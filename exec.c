@@ -20,6 +20,8 @@
 #include "compat.h"
 #include "exec.h"
 #include "fdpass.h"
+#include "fmt.h"
+#include "mini.h"
 #include "mount.h"
 #include "tty.h"
 
@@ -101,7 +103,7 @@ int exec_lookup(const char *arg0, const char *const *env, char *out, size_t size
 			path = *env + 5;
 	for (const char *p = path, *e; *p; p = *e ? e + 1 : e) {
 		e = strchrnul(p, ':');
-		snprintf(out, size, "%.*s/%s", (int)(e - p), p, arg0);
+		rt_snprintf(out, size, "%.*s/%s", (int)(e - p), p, arg0);
 		if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
 			return 0;
 	}
@@ -146,7 +148,7 @@ static int become_root(const struct container *c, struct rt_err *err)
 {
 	if (!c->ns.maps && !c->ns.user_joined)
 		return 0;
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (rt_setresgid(0, 0, 0) < 0 || rt_setresuid(0, 0, 0) < 0)
 		return rt_sysfail(err, "become root in the user namespace");
 	return 0;
 }
@@ -159,7 +161,7 @@ static int maybe_grandchild(struct container *c, int sync, struct rt_err *err)
 
 	if (!c->ns.grandchild)
 		return 0;
-	pid = fork();
+	pid = rt_fork();
 	if (pid < 0)
 		return rt_sysfail(err, "fork the container init");
 	/* No PR_SET_PDEATHSIG here: our parent exits at once, and racing that exit would
@@ -191,7 +193,7 @@ static int new_keyring(const struct container *c, struct rt_err *err)
 
 	if (c->no_new_keyring)
 		return 0;
-	snprintf(name, sizeof(name), "_ses.%.50s", c->id);
+	rt_snprintf(name, sizeof(name), "_ses.%.50s", c->id);
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0) < 0 && errno != ENOSYS)
 		return rt_sysfail(err, "join session keyring");
 	return 0;
@@ -215,7 +217,7 @@ static int apply_sysctl(const struct spec *s, struct rt_err *err)
 	int r;
 
 	for (int i = 0; i < s->linux.nsysctl; i++) {
-		int n = snprintf(path, sizeof(path), "/proc/sys/%s", s->linux.sysctl[i].key);
+		int n = rt_snprintf(path, sizeof(path), "/proc/sys/%s", s->linux.sysctl[i].key);
 
 		for (char *p = path + 10; p < path + n; p++)
 			if (*p == '.')
@@ -276,7 +278,7 @@ static int apply_rlimits(const struct spec_process *p, struct rt_err *err)
 	for (int i = 0; i < p->nrlimits; i++) {
 		struct rlimit rl = { p->rlimits[i].soft, p->rlimits[i].hard };
 
-		if (setrlimit(p->rlimits[i].resource, &rl) < 0)
+		if (rt_setrlimit(p->rlimits[i].resource, &rl) < 0)
 			return rt_sysfail(err, "set rlimit %d", p->rlimits[i].resource);
 	}
 	return 0;
@@ -324,10 +326,10 @@ static int apply_affinity(const char *list, struct rt_err *err)
 	CPU_ZERO(&set);
 	for (const char *p = list; *p;) {
 		char *end;
-		long a = strtol(p, &end, 10), b = a;
+		long a = rt_strtol(p, &end, 10), b = a;
 
 		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
+			b = rt_strtol(end + 1, &end, 10);
 		for (long cpu = a; cpu <= b && cpu < CPU_SETSIZE; cpu++)
 			CPU_SET(cpu, &set);
 		p = *end == ',' ? end + 1 : end + strlen(end);
@@ -346,7 +348,7 @@ static int apply_process_attrs(const struct spec_process *p, struct rt_err *err)
 	    (r = apply_rlimits(p, err)) < 0)
 		return r;
 	if (p->has_oom_score_adj) {
-		snprintf(num, sizeof(num), "%d", p->oom_score_adj);
+		rt_snprintf(num, sizeof(num), "%d", p->oom_score_adj);
 		if ((r = write_proc("/proc/self/oom_score_adj", num, err)) < 0)
 			return r;
 	}
@@ -380,12 +382,12 @@ static int set_user(const struct spec_process *p, struct rt_err *err)
 
 	if ((r = caps_keep(err)) < 0 || (r = caps_drop_bounding(p, err)) < 0)
 		return r;
-	if (setgroups(u->ngids, (const gid_t *)u->additional_gids) < 0 &&
+	if (rt_setgroups(u->ngids, (const gid_t *)u->additional_gids) < 0 &&
 	    !(errno == EPERM && u->ngids == 0))
 		return rt_sysfail(err, "setgroups");
-	if (setresgid(u->gid, u->gid, u->gid) < 0)
+	if (rt_setresgid(u->gid, u->gid, u->gid) < 0)
 		return rt_sysfail(err, "setgid %u", u->gid);
-	if (setresuid(u->uid, u->uid, u->uid) < 0)
+	if (rt_setresuid(u->uid, u->uid, u->uid) < 0)
 		return rt_sysfail(err, "setuid %u", u->uid);
 	return caps_apply(p, err);
 }
@@ -518,18 +520,18 @@ static void __attribute__((noreturn)) exec_process(struct container *c, const ch
 	if (apply_affinity(c->proc->cpu_affinity_final, &err) < 0) {
 		if (sync >= 0)
 			child_fail(sync, &err);
-		dprintf(2, "runt: %s\n", err.msg);
+		rt_dprintf(2, "runt: %s\n", err.msg);
 		_exit(127);
 	}
 	if (c->listen_pid[0])
-		snprintf(c->listen_pid, sizeof(c->listen_pid), "LISTEN_PID=%d", (int)getpid());
+		rt_snprintf(c->listen_pid, sizeof(c->listen_pid), "LISTEN_PID=%d", (int)getpid());
 	sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
 	pass_fds(c);
 	/* the very last step, so the profile never sees runt's own syscalls */
 	if (seccomp_when(c) == SC_LAST && sc_load(&c->seccomp, &(int){ 0 }, &err) < 0) {
 		if (sync >= 0)
 			child_fail(sync, &err);
-		dprintf(2, "runt: %s\n", err.msg);
+		rt_dprintf(2, "runt: %s\n", err.msg);
 		_exit(127);
 	}
 	execve(exe, (char *const *)c->proc->args, (char *const *)c->env);
@@ -537,7 +539,7 @@ static void __attribute__((noreturn)) exec_process(struct container *c, const ch
 		rt_sysfail(&err, "exec \"%s\"", exe);
 		child_fail(sync, &err);
 	}
-	dprintf(2, "runt: exec %s: %s\n", exe, strerror(errno));
+	rt_dprintf(2, "runt: exec %s: %s\n", exe, strerror(errno));
 	_exit(127);
 }
 
@@ -548,7 +550,7 @@ static void start_hooks(struct container *c)
 	struct rt_err err = { 0 };
 
 	if (hook_run_all(&c->spec, HOOK_START_CONTAINER, &c->hooks, "created", c->pid, &err) < 0) {
-		dprintf(2, "runt: %s\n", err.msg);
+		rt_dprintf(2, "runt: %s\n", err.msg);
 		_exit(1);
 	}
 }
@@ -802,8 +804,8 @@ int exec_plan_join(struct ns_plan *pl, pid_t pid, struct rt_err *err)
 		ssize_t n, m;
 
 		pl->fds[t] = -1;
-		snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, names[t]);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", names[t]);
+		rt_snprintf(theirs, sizeof(theirs), "/proc/%d/ns/%s", (int)pid, names[t]);
+		rt_snprintf(ours, sizeof(ours), "/proc/self/ns/%s", names[t]);
 		n = readlink(theirs, a, sizeof(a));
 		m = readlink(ours, b, sizeof(b));
 		if (n < 0 || (n == m && !memcmp(a, b, n)))

@@ -16,6 +16,7 @@
 #include "hooks.h"
 #include "json.h"
 #include "log.h"
+#include "mini.h"
 
 #ifndef MFD_CLOEXEC
 #define MFD_CLOEXEC 1U
@@ -200,7 +201,7 @@ int hook_run(const struct spec_hook *h, enum hook_kind kind, int idx, const char
 		r = rt_sysfail(err, "pipe");
 		goto out_close_in;
 	}
-	pid = fork();
+	pid = rt_fork();
 	if (pid == 0)
 		hook_child(h, in, ep[1]);
 	close(ep[1]);

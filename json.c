@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "json.h"
+#include "mini.h"
 
 static const char *const kind_names[] = {
 	[JSON_NULL] = "null",	  [JSON_BOOL] = "boolean", [JSON_NUMBER] = "number",
@@ -180,7 +182,7 @@ int json_fail(struct rt_err *err, const struct json *j, const struct jpath *p, c
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return rt_fail(err, EINVAL, "%s: %s: %s", j->what, p->len ? p->s : ".", msg);
 }
@@ -354,7 +356,7 @@ int json_get_i64(struct json *j, int i, const struct jpath *p, int64_t *out, str
 	if (r < 0)
 		return r;
 	errno = 0;
-	*out = strtoll(txt, &end, 10);
+	*out = rt_strtoll(txt, &end, 10);
 	if (errno || *end)
 		return json_fail(err, j, p, "invalid integer %s", txt);
 	return 0;
@@ -370,7 +372,7 @@ int json_get_u64(struct json *j, int i, const struct jpath *p, uint64_t *out, st
 	if (txt[0] == '-')
 		return json_fail(err, j, p, "must not be negative, got %s", txt);
 	errno = 0;
-	*out = strtoull(txt, &end, 10);
+	*out = rt_strtoull(txt, &end, 10);
 	if (errno || *end)
 		return json_fail(err, j, p, "invalid integer %s", txt);
 	return 0;
@@ -416,7 +418,7 @@ size_t jpath_key(struct jpath *p, const char *key)
 {
 	size_t saved = p->len;
 
-	jpath_grow(p, snprintf(p->s + p->len, sizeof(p->s) - p->len, ".%s", key));
+	jpath_grow(p, rt_snprintf(p->s + p->len, sizeof(p->s) - p->len, ".%s", key));
 	return saved;
 }
 
@@ -424,7 +426,7 @@ size_t jpath_idx(struct jpath *p, int idx)
 {
 	size_t saved = p->len;
 
-	jpath_grow(p, snprintf(p->s + p->len, sizeof(p->s) - p->len, "[%d]", idx));
+	jpath_grow(p, rt_snprintf(p->s + p->len, sizeof(p->s) - p->len, "[%d]", idx));
 	return saved;
 }
 
@@ -469,7 +471,7 @@ void jw_printf(struct jw *w, const char *fmt, ...)
 	if (w->overflow)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(w->buf + w->len, room, fmt, ap);
+	n = rt_vsnprintf(w->buf + w->len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= room) {
 		w->overflow = true;
@@ -493,7 +495,7 @@ void jw_str(struct jw *w, const char *s)
 			esc[1] = "\"\\bfnrt"[e - "\"\\\b\f\n\r\t"];
 			jw_putn(w, esc, 2);
 		} else if (c < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			rt_snprintf(esc, sizeof(esc), "\\u%04x", c);
 			jw_putn(w, esc, 6);
 		} else {
 			jw_putn(w, (const char *)&c, 1);

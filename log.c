@@ -9,8 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "json.h"
 #include "log.h"
+#include "mini.h"
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
 
@@ -59,10 +61,10 @@ void log_rfc3339(char *buf, size_t size)
 	struct tm tm;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	rt_gmtime_r(&ts.tv_sec, &tm);
 	/* Not strftime: it drags musl's timezone code (~5 KB) into the binary. */
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	rt_snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
 }
 
 static void write_line(int fd, enum log_level lvl, const char *msg)
@@ -96,11 +98,11 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	if (lvl > lg.level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (lg.fd >= 0)
 		write_line(lg.fd, lvl, msg);
 	else if (lvl != LOG_ERROR) /* runtime.c prints errors itself */
-		dprintf(2, "runt: %s: %s\n", level_names[lvl], msg);
+		rt_dprintf(2, "runt: %s: %s\n", level_names[lvl], msg);
 	errno = saved;
 }

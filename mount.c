@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
+#include "mini.h"
 #include "mount.h"
 #include "ns.h"
 #include "path.h"
@@ -44,11 +46,12 @@ struct mount_attr {
 /* O_IDMAP: val 1 for ridmap (every submount idmapped too); O_COPYUP: tmpcopyup. */
 enum opt_kind { O_SET, O_CLR, O_PROP, O_ASET, O_ACLR, O_BIND, O_IDMAP, O_COPYUP };
 
+/* Names inline and narrow fields: 24 bytes an entry instead of 32 plus a pointer. */
 static const struct mount_opt {
-	const char *name;
-	enum opt_kind kind;
-	unsigned long val;
-	unsigned long mask; /* attr_clr for the atime group */
+	char name[14];
+	uint8_t kind; /* enum opt_kind */
+	uint32_t val; /* MS_* and MOUNT_ATTR_* flags all fit in 32 bits */
+	uint8_t mask; /* attr_clr for the atime group (MOUNT_ATTR__ATIME) */
 } options[] = {
 	{ "ro", O_SET, MS_RDONLY },
 	{ "rw", O_CLR, MS_RDONLY },
@@ -144,7 +147,7 @@ static void add_data(struct mopts *o, const char *opt)
 {
 	size_t len = strlen(o->data);
 
-	snprintf(o->data + len, sizeof(o->data) - len, "%s%s", len ? "," : "", opt);
+	rt_snprintf(o->data + len, sizeof(o->data) - len, "%s%s", len ? "," : "", opt);
 }
 
 static int apply_option(struct mopts *o, const struct mount_opt *mo, const char *name,
@@ -155,7 +158,7 @@ static int apply_option(struct mopts *o, const struct mount_opt *mo, const char 
 		o->flags |= mo->val;
 		break;
 	case O_CLR:
-		o->flags &= ~mo->val;
+		o->flags &= ~(unsigned long)mo->val;
 		break;
 	case O_BIND:
 		o->flags |= mo->val;
@@ -213,7 +216,7 @@ static int parse_options(const struct spec_mount *sm, struct mopts *o, struct rt
 
 static void fd_path(char *buf, size_t size, int fd)
 {
-	snprintf(buf, size, "/proc/self/fd/%d", fd);
+	rt_snprintf(buf, size, "/proc/self/fd/%d", fd);
 }
 
 /* ---- idmapped trees, made in runt before clone ---- */
@@ -600,7 +603,7 @@ static int copy_up(struct mnt_ctx *m, const struct spec_mount *sm, const struct 
 	if (upper < 0)
 		return rt_sysfail(err, "open the tmpfs on %s", sm->destination);
 	r = copy_dir(lower, upper, 0, err);
-	if (r == 0 && !strstr(o->data, "mode=") &&
+	if (r == 0 && !rt_strstr(o->data, "mode=") &&
 	    (fstat(lower, &st) < 0 || copy_meta(upper, &st) < 0))
 		r = rt_sysfail(err, "tmpcopyup: copy the owner and mode of %s", sm->destination);
 	fd_path(path, sizeof(path), upper);
@@ -855,13 +858,14 @@ static int mountinfo_point(const char *line, char *mp, size_t size)
 /* The mount point under which path lives: the longest mountinfo entry that prefixes it. */
 static int parent_mount(const char *path, char *out, size_t size)
 {
-	char line[8192], mp[4096];
+	static struct rt_lines f; /* 8 KB: off the stack */
+	char *line, mp[4096];
 	size_t best = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
 
-	if (!f)
+	f.off = f.len = 0;
+	if ((f.fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	while ((line = rt_lines_next(&f))) {
 		size_t n;
 
 		if (mountinfo_point(line, mp, sizeof(mp)) < 0)
@@ -872,7 +876,7 @@ static int parent_mount(const char *path, char *out, size_t size)
 			strlcpy(out, mp, size);
 		}
 	}
-	fclose(f);
+	close(f.fd);
 	return best ? 0 : -1;
 }
 

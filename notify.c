@@ -14,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
+#include "mini.h"
 #include "notify.h"
 
 #define NOTIFY_ENV "NOTIFY_SOCKET=" NOTIFY_CONTAINER
@@ -64,7 +66,7 @@ size_t notify_rewrite(const char *msg, size_t len, pid_t pid, char *out, size_t 
 	}
 	if (!o)
 		return 0;
-	n = snprintf(out + o, size - o, "MAINPID=%d\n", (int)pid);
+	n = rt_snprintf(out + o, size - o, "MAINPID=%d\n", (int)pid);
 	if (n < 0 || (size_t)n >= size - o)
 		return 0;
 	*ready |= said_ready;
@@ -78,9 +80,9 @@ static int notify_dir(struct notify *n, const struct rt_state *st, struct rt_err
 
 	if (mkdirat(st->dirfd, STATE_NOTIFY, 0755) < 0 && errno != EEXIST)
 		return rt_sysfail(err, "mkdir %s/%s", st->dir, STATE_NOTIFY);
-	if (!realpath(st->dir, real))
+	if (!rt_realpath(st->dir, real))
 		return rt_sysfail(err, "resolve %s", st->dir);
-	if ((size_t)snprintf(n->source, sizeof(n->source), "%s/%s", real, STATE_NOTIFY) >=
+	if ((size_t)rt_snprintf(n->source, sizeof(n->source), "%s/%s", real, STATE_NOTIFY) >=
 	    sizeof(n->source))
 		return rt_fail(err, ENAMETOOLONG, "%s/%s: path too long", real, STATE_NOTIFY);
 	return 0;
@@ -162,7 +164,7 @@ static int bind_container(struct notify *n, int dfd, struct rt_err *err)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 
-	snprintf(a.sun_path, sizeof(a.sun_path), "/proc/self/fd/%d/notify.sock", dfd);
+	rt_snprintf(a.sun_path, sizeof(a.sun_path), "/proc/self/fd/%d/notify.sock", dfd);
 	n->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (n->fd < 0)
 		return rt_sysfail(err, "notify socket");
@@ -244,7 +246,7 @@ static int timeout_secs(void)
 {
 	const char *v = getenv("RUNT_NOTIFY_TIMEOUT");
 	char *end;
-	long t = v ? strtol(v, &end, 10) : 0;
+	long t = v ? rt_strtol(v, &end, 10) : 0;
 
 	return v && *v && !*end && t > 0 && t < 86400 ? (int)t : NOTIFY_TIMEOUT_DEF;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "ns.h"
 
 static const unsigned long ns_flags[NS_COUNT] = {
@@ -91,12 +92,12 @@ int ns_write_time_offsets(const char *proc, const struct spec *s, struct rt_err 
 	int fd, n = 0;
 
 	if (s->linux.monotonic.set)
-		n += snprintf(buf + n, sizeof(buf) - n, "monotonic %lld %u\n",
-			      (long long)s->linux.monotonic.secs, s->linux.monotonic.nanosecs);
+		n += rt_snprintf(buf + n, sizeof(buf) - n, "monotonic %lld %u\n",
+				 (long long)s->linux.monotonic.secs, s->linux.monotonic.nanosecs);
 	if (s->linux.boottime.set)
-		n += snprintf(buf + n, sizeof(buf) - n, "boottime %lld %u\n",
-			      (long long)s->linux.boottime.secs, s->linux.boottime.nanosecs);
-	snprintf(path, sizeof(path), "%s/timens_offsets", proc);
+		n += rt_snprintf(buf + n, sizeof(buf) - n, "boottime %lld %u\n",
+				 (long long)s->linux.boottime.secs, s->linux.boottime.nanosecs);
+	rt_snprintf(path, sizeof(path), "%s/timens_offsets", proc);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
@@ -147,9 +148,9 @@ static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, in
 	int fd, len = 0;
 
 	for (int i = 0; i < n && len < (int)sizeof(buf); i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id,
-				m[i].host_id, m[i].size);
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+		len += rt_snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id,
+				   m[i].host_id, m[i].size);
+	rt_snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
@@ -169,7 +170,7 @@ static void deny_setgroups(pid_t pid)
 	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	rt_snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -220,7 +221,7 @@ int ns_userns_fd(const struct spec_idmap *uid, int nuid, const struct spec_idmap
 	r = write_map(pid, "uid_map", uid, nuid, err);
 	if (r == 0)
 		r = write_map(pid, "gid_map", gid, ngid, err);
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	rt_snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	if (r == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		r = rt_sysfail(err, "open %s", path);
 	close(p[1]);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "path.h"
 
 #define RESOLVE_NO_MAGICLINKS 0x02
@@ -60,7 +61,7 @@ static int follow_link(struct walk *w, int linkfd, const char *after)
 	if (n < 0)
 		return -1;
 	target[n] = '\0';
-	if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", target, after) >= sizeof(joined))
+	if ((size_t)rt_snprintf(joined, sizeof(joined), "%s/%s", target, after) >= sizeof(joined))
 		return fail_errno(ENAMETOOLONG);
 	if (target[0] == '/')
 		pop_all(w);
@@ -162,7 +163,7 @@ static int reopen(int fd, int flags)
 	if (flags & O_DIRECTORY) {
 		r = openat(fd, ".", flags | O_CLOEXEC);
 	} else {
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		rt_snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		r = open(proc, flags | O_CLOEXEC);
 	}
 	e = errno;

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
+#include "mini.h"
 #include "resources.h"
 
 struct scratch;
@@ -59,7 +61,7 @@ static int RT_PRINTF(2, 3) fail(struct ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return json_fail(c->err, c->j, c->p, "%s", msg);
 }
@@ -434,7 +436,7 @@ static const struct rfield rdma_fields[] = {
 static size_t jpath_member(struct jpath *p, const char *key)
 {
 	size_t saved = p->len, room = sizeof(p->s) - p->len;
-	int n = snprintf(p->s + p->len, room, "[\"%s\"]", key);
+	int n = rt_snprintf(p->s + p->len, room, "[\"%s\"]", key);
 
 	if (n > 0)
 		p->len += (size_t)n < room ? (size_t)n : room - 1;
@@ -468,7 +470,7 @@ static int check_unified_key(struct ctx *c, const char *k)
 	const char *dot = strchr(k, '.');
 	int ctl;
 
-	if (strchr(k, '/') || strstr(k, "..") || !dot || dot == k || !dot[1] ||
+	if (strchr(k, '/') || rt_strstr(k, "..") || !dot || dot == k || !dot[1] ||
 	    k[strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789._")])
 		return fail(c, "invalid key: expected <controller>.<file>");
 	if (!strncmp(k, "cgroup.", 7)) {
@@ -627,7 +629,7 @@ int res_parse(struct res *r, struct json *j, int obj, const char *base, struct r
 	struct ctx c = { r, j, &p, err };
 
 	memset(r, 0, sizeof(*r));
-	snprintf(p.s, sizeof(p.s), "%s", base);
+	rt_snprintf(p.s, sizeof(p.s), "%s", base);
 	p.len = strlen(p.s);
 	return walk(&c, obj, top_fields);
 }
@@ -697,7 +699,7 @@ static struct res_write *RT_PRINTF(5, 6)
 	w->ctrl = ctrl;
 	w->verify = v;
 	va_start(ap, fmt);
-	n = vsnprintf(w->value, sizeof(w->value), fmt, ap);
+	n = rt_vsnprintf(w->value, sizeof(w->value), fmt, ap);
 	va_end(ap);
 	if (strlen(file) >= sizeof(w->file) || n < 0 || (size_t)n >= sizeof(w->value)) {
 		rt_fail(p->err, E2BIG, "linux.resources: %s: name or value too long", file);
@@ -759,7 +761,7 @@ static int plan_cpu_max(struct plan *p, const struct res *r)
 	if (!r->cpu_quota && !r->cpu_period)
 		return 0;
 	if (r->cpu_quota > 0)
-		snprintf(q, sizeof(q), "%" PRId64, r->cpu_quota);
+		rt_snprintf(q, sizeof(q), "%" PRId64, r->cpu_quota);
 	if (r->cpu_period)
 		return add(p, RES_CPU, RV_EXACT, "cpu.max", "%s %" PRIu64, q, r->cpu_period)
 			   ? 0
@@ -834,7 +836,7 @@ static int plan_rest(struct plan *p, const struct res *r)
 	char file[64];
 
 	for (int i = 0; i < r->nhuge; i++) {
-		snprintf(file, sizeof(file), "hugetlb.%s.max", r->huge[i].size);
+		rt_snprintf(file, sizeof(file), "hugetlb.%s.max", r->huge[i].size);
 		if (!add(p, RES_HUGETLB, RV_NONE, file, "%" PRIu64, r->huge[i].limit))
 			return -p->err->code;
 	}
@@ -845,9 +847,9 @@ static int plan_rest(struct plan *p, const struct res *r)
 		if (!d->has_handles && !d->has_objects)
 			continue;
 		if (d->has_handles)
-			snprintf(h, sizeof(h), " hca_handle=%" PRIu32, d->handles);
+			rt_snprintf(h, sizeof(h), " hca_handle=%" PRIu32, d->handles);
 		if (d->has_objects)
-			snprintf(o, sizeof(o), " hca_object=%" PRIu32, d->objects);
+			rt_snprintf(o, sizeof(o), " hca_object=%" PRIu32, d->objects);
 		if (!add(p, RES_RDMA, RV_NONE, "rdma.max", "%s%s%s", d->dev, h, o))
 			return -p->err->code;
 	}
@@ -911,7 +913,7 @@ static int parse_size(const char *s, int64_t *out)
 	const char *u;
 
 	errno = 0;
-	v = strtoll(s, &end, 10);
+	v = rt_strtoll(s, &end, 10);
 	if (errno || end == s || v < -1 || (v == -1 && *end))
 		return -1;
 	*out = v;
@@ -941,13 +943,13 @@ static int flag_value(int f, const char *s, struct jw *w, struct rt_err *err)
 		jw_printf(w, "%" PRId64, i);
 		return 0;
 	case FK_INT:
-		i = strtoll(s, &end, 10);
+		i = rt_strtoll(s, &end, 10);
 		if (errno || end == s || *end)
 			break;
 		jw_printf(w, "%" PRId64, i);
 		return 0;
 	case FK_UINT:
-		strtoull(s, &end, 10);
+		rt_strtoull(s, &end, 10);
 		if (errno || end == s || *end || s[strspn(s, " ")] == '-')
 			break;
 		jw_raw(w, s);

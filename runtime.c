@@ -23,8 +23,10 @@
 #include "cgroup.h"
 #include "compat.h"
 #include "exec.h"
+#include "fmt.h"
 #include "hooks.h"
 #include "log.h"
+#include "mini.h"
 #include "mount.h"
 #include "notify.h"
 #include "seccomp.h"
@@ -280,17 +282,17 @@ static const char *id_arg(const struct cli *cli)
 
 static void owner_name(char *out, size_t size)
 {
-	struct passwd *pw = getpwuid(geteuid());
+	struct passwd *pw = rt_getpwuid(geteuid());
 
 	if (pw)
 		strlcpy(out, pw->pw_name, size);
 	else
-		snprintf(out, size, "%u", (unsigned)geteuid());
+		rt_snprintf(out, size, "%u", (unsigned)geteuid());
 }
 
 static int resolve_bundle(const char *bundle, char *out, struct rt_err *err)
 {
-	if (!realpath(bundle ? bundle : ".", out))
+	if (!rt_realpath(bundle ? bundle : ".", out))
 		return rt_sysfail(err, "bundle %s", bundle ? bundle : ".");
 	return 0;
 }
@@ -344,7 +346,7 @@ static int parse_count(const char *flag, const char *s, int *out, struct rt_err 
 	long v;
 
 	errno = 0;
-	v = s ? strtol(s, &end, 10) : 0;
+	v = s ? rt_strtol(s, &end, 10) : 0;
 	if (s && (errno || *end || end == s || v < 0 || v > 4096))
 		return rt_fail(err, EINVAL, "%s: invalid count \"%s\"", flag, s);
 	*out = (int)v;
@@ -370,7 +372,7 @@ static int listen_env(struct container *c, int *nlisten, struct rt_err *err)
 	env = calloc(n + 3, sizeof(*env));
 	if (!env)
 		return rt_errnofail(err, ENOMEM, "environment");
-	snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", *nlisten);
+	rt_snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", *nlisten);
 	strcpy(c->listen_pid, "LISTEN_PID=");
 	env[0] = listen_fds;
 	env[1] = c->listen_pid;
@@ -609,7 +611,7 @@ static int cmd_state(struct cli *cli, struct rt_err *err)
 
 	if ((r = open_container(cli, &st, false, err)) == 0 &&
 	    (r = state_format(&st, buf, sizeof(buf), err)) == 0)
-		fputs(buf, stdout);
+		rt_out(buf);
 	state_close(&st);
 	return r;
 }
@@ -850,8 +852,8 @@ static int exec_user(const char *user, struct spec_process *p, struct rt_err *er
 	char *end;
 
 	errno = 0;
-	uid = strtoul(user, &end, 10);
-	gid = *end == ':' ? strtoul(end + 1, &end, 10) : p->user.gid;
+	uid = rt_strtoul(user, &end, 10);
+	gid = *end == ':' ? rt_strtoul(end + 1, &end, 10) : p->user.gid;
 	if (errno || *end || end == user || uid > UINT32_MAX || gid > UINT32_MAX)
 		return rt_fail(err, EINVAL, "--user: expected uid[:gid], got \"%s\"", user);
 	p->user.uid = (uint32_t)uid;
@@ -865,7 +867,7 @@ static int exec_gids(const struct strlist *l, struct spec_process *p, struct rt_
 
 	for (int i = 0; i < l->n; i++) {
 		char *end;
-		unsigned long g = strtoul(l->v[i], &end, 10);
+		unsigned long g = rt_strtoul(l->v[i], &end, 10);
 
 		if (*end || end == l->v[i] || g > UINT32_MAX)
 			return rt_fail(err, EINVAL, "--additional-gids: invalid gid \"%s\"",
@@ -993,11 +995,11 @@ static int exec_cgroup(struct cli *cli, struct container *c, struct rt_err *err)
 
 	if (!c->st.cgroup[0])
 		return 0;
-	if (cli->cgroup && (strstr(cli->cgroup, "..") || cli->cgroup[0] == '/'))
+	if (cli->cgroup && (rt_strstr(cli->cgroup, "..") || cli->cgroup[0] == '/'))
 		return rt_fail(err, EINVAL, "--cgroup: \"%s\" must be a relative sub-cgroup",
 			       cli->cgroup);
-	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", c->st.cgroup, cli->cgroup ? "/" : "",
-			     cli->cgroup ? cli->cgroup : "") >= sizeof(path))
+	if ((size_t)rt_snprintf(path, sizeof(path), "%s%s%s", c->st.cgroup, cli->cgroup ? "/" : "",
+				cli->cgroup ? cli->cgroup : "") >= sizeof(path))
 		return rt_fail(err, ENAMETOOLONG, "--cgroup: path too long");
 	strlcpy(c->cg.path, path, sizeof(c->cg.path));
 	c->cg.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1085,7 +1087,7 @@ static void list_row(struct list_ctx *l, struct rt_state *st)
 	int pid = s == ST_STOPPED ? 0 : (int)st->pid;
 
 	if (l->cli->quiet) {
-		printf("%s\n", st->id);
+		rt_printf("%s\n", st->id);
 	} else if (l->cli->format && !strcmp(l->cli->format, "json")) {
 		jw_raw(&l->w, l->n ? ",{\"ociVersion\":\"" SPEC_OCI_VERSION "\",\"id\":"
 				   : "{\"ociVersion\":\"" SPEC_OCI_VERSION "\",\"id\":");
@@ -1101,8 +1103,8 @@ static void list_row(struct list_ctx *l, struct rt_state *st)
 		jw_str(&l->w, st->owner);
 		jw_printf(&l->w, ",\"annotations\":%s}", st->annotations ? st->annotations : "{}");
 	} else {
-		printf("%-12s %-8d %-10s %-40s %-32s %s\n", st->id, pid, state_status_name(s),
-		       st->bundle, st->created, st->owner);
+		rt_printf("%-12s %-8d %-10s %-40s %-32s %s\n", st->id, pid, state_status_name(s),
+			  st->bundle, st->created, st->owner);
 	}
 	l->n++;
 }
@@ -1131,12 +1133,12 @@ static int cmd_list(struct cli *cli, struct rt_err *err)
 			       cli->format);
 	jw_init(&l.w, buf, sizeof(buf));
 	if (!json && !cli->quiet)
-		printf("%-12s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE",
-		       "CREATED", "OWNER");
+		rt_printf("%-12s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE",
+			  "CREATED", "OWNER");
 	if ((r = state_list(cli->root, list_one, &l, err)) < 0)
 		return r;
 	if (json && !cli->quiet)
-		printf("[%s]\n", buf);
+		rt_printf("[%s]\n", buf);
 	return l.w.overflow ? rt_fail(err, E2BIG, "too many containers to list") : 0;
 }
 
@@ -1233,7 +1235,7 @@ static int cmd_spec(struct cli *cli, struct rt_err *err)
 	jw_raw(&w, rootless ? spec_sys_rootless : spec_sys);
 	spec_linux(&w, rootless);
 	jw_raw(&w, spec_tail);
-	snprintf(path, sizeof(path), "%s/config.json", cli->bundle ? cli->bundle : ".");
+	rt_snprintf(path, sizeof(path), "%s/config.json", cli->bundle ? cli->bundle : ".");
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 && errno == EEXIST)
 		return rt_fail(err, EEXIST, "%s already exists: remove it first", path);
@@ -1308,7 +1310,7 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 		   "\",\"io.github.runt.commit\":\"" RUNT_COMMIT "\"}}\n");
 	if (w.overflow)
 		return rt_fail(err, E2BIG, "features: output too large");
-	fputs(buf, stdout);
+	rt_out(buf);
 	return 0;
 }
 
@@ -1354,15 +1356,15 @@ static int print_pids(struct rt_state *st, bool json, struct rt_err *err)
 
 	if (n < 0)
 		return n;
-	fputs(json ? "[" : "PID\n", stdout);
+	rt_out(json ? "[" : "PID\n");
 	for (int i = 0; i < n; i++) {
 		if (json)
-			printf("%s%d", i ? "," : "", (int)pids[i]);
+			rt_printf("%s%d", i ? "," : "", (int)pids[i]);
 		else
-			printf("%d\n", (int)pids[i]);
+			rt_printf("%d\n", (int)pids[i]);
 	}
 	if (json)
-		puts("]");
+		rt_printf("%s\n", "]");
 	return 0;
 }
 
@@ -1447,36 +1449,36 @@ static void print_flags(const struct flag *f)
 		char name[48], shrt[8] = "";
 
 		if (f->short_name)
-			snprintf(shrt, sizeof(shrt), "-%c, ", f->short_name);
-		snprintf(name, sizeof(name), "%s--%s%s", shrt, f->name,
-			 f->type == FL_STR ? " VALUE" : "");
-		printf("   %-28s %s\n", name, f->help);
+			rt_snprintf(shrt, sizeof(shrt), "-%c, ", f->short_name);
+		rt_snprintf(name, sizeof(name), "%s--%s%s", shrt, f->name,
+			    f->type == FL_STR ? " VALUE" : "");
+		rt_printf("   %-28s %s\n", name, f->help);
 	}
 }
 
 static void usage(void)
 {
-	printf("runt - a tiny OCI container runtime\n\nusage: runt [global flags] COMMAND "
-	       "[flags] [args]\n\ncommands:\n");
+	rt_printf("runt - a tiny OCI container runtime\n\nusage: runt [global flags] COMMAND "
+		  "[flags] [args]\n\ncommands:\n");
 	for (int i = 0; i < NCOMMANDS; i++)
-		printf("   %-10s %s\n", commands[i].name, commands[i].help);
-	printf("\nglobal flags:\n");
+		rt_printf("   %-10s %s\n", commands[i].name, commands[i].help);
+	rt_printf("\nglobal flags:\n");
 	print_flags(global_flags);
 }
 
 static void command_usage(const struct command *c)
 {
-	printf("usage: runt %s %s\n\n%s\n", c->name, c->usage, c->help);
+	rt_printf("usage: runt %s %s\n\n%s\n", c->name, c->usage, c->help);
 	if (c->flags) {
-		printf("\nflags:\n");
+		rt_printf("\nflags:\n");
 		print_flags(c->flags);
 	}
 }
 
 static void version(void)
 {
-	printf("runt version %s\ncommit: %s\nspec: %s\n", RUNT_VERSION, RUNT_COMMIT,
-	       SPEC_OCI_VERSION);
+	rt_printf("runt version %s\ncommit: %s\nspec: %s\n", RUNT_VERSION, RUNT_COMMIT,
+		  SPEC_OCI_VERSION);
 }
 
 static const struct command *find_command(const char *name)
@@ -1489,7 +1491,7 @@ static const struct command *find_command(const char *name)
 
 static int usage_error(const char *what, const struct rt_err *err)
 {
-	fprintf(stderr, "runt: %s%s%s\n", what, *what ? ": " : "", err->msg);
+	rt_dprintf(2, "runt: %s%s%s\n", what, *what ? ": " : "", err->msg);
 	log_msg(LOG_ERROR, "%s%s%s", what, *what ? ": " : "", err->msg);
 	return EXIT_USAGE;
 }
@@ -1511,7 +1513,7 @@ static int report(const struct command *c, const struct cli *cli, const struct r
 {
 	const char *id = c->min_args ? id_arg(cli) : "";
 
-	fprintf(stderr, "runt: %s%s%s: %s\n", c->name, *id ? " " : "", id, err->msg);
+	rt_dprintf(2, "runt: %s%s%s: %s\n", c->name, *id ? " " : "", id, err->msg);
 	log_msg(LOG_ERROR, "%s%s%s: %s", c->name, *id ? " " : "", id, err->msg);
 	return EXIT_FAILURE;
 }

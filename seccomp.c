@@ -11,8 +11,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "fdpass.h"
+#include "mini.h"
 #include "seccomp.h"
 
 /* Kernel ABI (linux/seccomp.h, linux/filter.h, linux/audit.h): musl has none of it. */
@@ -93,14 +95,10 @@
 
 #define MAX_RULES 4096
 
-struct syscall_name {
-	const char *name;
-	int nr;
-};
-
-static const struct syscall_name syscalls[] = {
+/* sc_names, sc_name_off, sc_nrs: the native arch's syscalls in name order */
 #include "sc_syscalls.h"
-};
+
+#define SC_NSYSCALLS ((int)(sizeof(sc_nrs) / sizeof(sc_nrs[0])))
 
 struct action {
 	const char *name;
@@ -194,21 +192,24 @@ uint32_t sc_native_arch(void)
 
 const char *sc_syscall_name(int i)
 {
-	return i >= 0 && i < (int)(sizeof(syscalls) / sizeof(syscalls[0])) ? syscalls[i].name
-									   : NULL;
-}
-
-static int cmp_name(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct syscall_name *)elem)->name);
+	return i >= 0 && i < SC_NSYSCALLS ? sc_names + sc_name_off[i] : NULL;
 }
 
 int sc_syscall_nr(const char *name)
 {
-	const struct syscall_name *s = bsearch(
-	    name, syscalls, sizeof(syscalls) / sizeof(syscalls[0]), sizeof(syscalls[0]), cmp_name);
+	int lo = 0, hi = SC_NSYSCALLS;
 
-	return s ? s->nr : -1;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2, c = strcmp(name, sc_names + sc_name_off[mid]);
+
+		if (!c)
+			return sc_nrs[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
 }
 
 /* `key` of object `obj` names an action, `ekey` its errno; runc's defaults: EPERM. An
@@ -863,7 +864,7 @@ static int generate(struct prof *pr, struct interval *iv, int *block, struct rt_
 	struct gen g = { .ins = pr->f->insns, .top = SC_MAX_INSNS };
 	int n, root;
 
-	qsort(pr->rules, pr->nrules, sizeof(pr->rules[0]), cmp_rule);
+	rt_qsort(pr->rules, pr->nrules, sizeof(pr->rules[0]), cmp_rule);
 	n = intervals(pr, iv);
 	ret(&g, pr->def); /* the last instruction: a syscall without rules */
 	for (int i = n - 1; i >= 0; i--)
@@ -894,7 +895,7 @@ int sc_compile(struct json *doc, int tok, const char *path, struct sc_filter *f,
 	f->flags = 0;
 	f->len = 0;
 	f->listener_path = f->listener_metadata = NULL;
-	pr.p.len = (size_t)snprintf(pr.p.s, sizeof(pr.p.s), "%s", path) % sizeof(pr.p.s);
+	pr.p.len = (size_t)rt_snprintf(pr.p.s, sizeof(pr.p.s), "%s", path) % sizeof(pr.p.s);
 	pr.rules = malloc(MAX_RULES * sizeof(*pr.rules));
 	iv = malloc((2 * MAX_RULES + 2) * sizeof(*iv));
 	block = malloc((2 * MAX_RULES + 2) * sizeof(*block));

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "fmt.h"
+#include "mini.h"
 #include "spec.h"
 
 #ifndef SCHED_ISO
@@ -91,7 +93,7 @@ static int RT_PRINTF(2, 3) fail(struct ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return json_fail(c->err, c->j, c->p, "%s", msg);
 }
@@ -104,7 +106,7 @@ static int RT_PRINTF(3, 4) fail_key(struct ctx *c, const char *key, const char *
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	json_fail(c->err, c->j, c->p, "%s", msg);
 	jpath_pop(c->p, saved);
@@ -115,7 +117,7 @@ static int RT_PRINTF(3, 4) fail_key(struct ctx *c, const char *key, const char *
 static size_t jpath_member(struct jpath *p, const char *key)
 {
 	size_t saved = p->len, room = sizeof(p->s) - p->len;
-	int n = snprintf(p->s + p->len, room, "[\"%s\"]", key);
+	int n = rt_snprintf(p->s + p->len, room, "[\"%s\"]", key);
 
 	if (n > 0)
 		p->len += (size_t)n < room ? (size_t)n : room - 1;
@@ -610,11 +612,11 @@ static bool cpu_list_ok(const char *s)
 
 		if (*s < '0' || *s > '9')
 			return false;
-		lo = hi = strtoul(s, &end, 10);
+		lo = hi = rt_strtoul(s, &end, 10);
 		if (*end == '-') {
 			if (end[1] < '0' || end[1] > '9')
 				return false;
-			hi = strtoul(end + 1, &end, 10);
+			hi = rt_strtoul(end + 1, &end, 10);
 		}
 		if (hi < lo || hi > 65535)
 			return false;
@@ -1067,7 +1069,7 @@ static int f_devices(struct ctx *c, int v, void *ptr, const struct field *f)
 /* Keys become /proc/sys/<key with . as />: a "/" or ".." would write outside /proc/sys. */
 static int check_sysctl(struct ctx *c, const char *key)
 {
-	if (!key[0] || strchr(key, '/') || strstr(key, "..") || key[0] == '.')
+	if (!key[0] || strchr(key, '/') || rt_strstr(key, "..") || key[0] == '.')
 		return fail(c, "invalid sysctl name \"%s\"", key);
 	return 0;
 }
@@ -1269,7 +1271,7 @@ static int resolve_root(struct ctx *c, const char *bundle)
 		return 0;
 	if (!bundle)
 		return fail(c, "relative path \"%s\" needs a bundle directory", s->root_path);
-	n = snprintf(s->root_buf, sizeof(s->root_buf), "%s/%s", bundle, s->root_path);
+	n = rt_snprintf(s->root_buf, sizeof(s->root_buf), "%s/%s", bundle, s->root_path);
 	if (n < 0 || (size_t)n >= sizeof(s->root_buf))
 		return fail(c, "path too long");
 	s->root_path = s->root_buf;

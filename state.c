@@ -14,7 +14,9 @@
 
 #include "cgroup.h"
 #include "compat.h"
+#include "fmt.h"
 #include "json.h"
+#include "mini.h"
 #include "spec.h"
 #include "state.h"
 
@@ -73,7 +75,7 @@ int state_create(struct rt_state *st, const char *root, const char *id, struct r
 	state_init(st, id);
 	if ((r = mkdir_p(root, 0711, err)) < 0)
 		return r;
-	if ((size_t)snprintf(st->dir, sizeof(st->dir), "%s/%s", root, id) >= sizeof(st->dir))
+	if ((size_t)rt_snprintf(st->dir, sizeof(st->dir), "%s/%s", root, id) >= sizeof(st->dir))
 		return rt_fail(err, ENAMETOOLONG, "state directory for \"%s\": path too long", id);
 	if (mkdir(st->dir, 0711) < 0) {
 		if (errno == EEXIST)
@@ -121,7 +123,7 @@ int state_open(struct rt_state *st, const char *root, const char *id, bool lock,
 	state_init(st, id);
 	if ((r = spec_validate_id(id, err)) < 0)
 		return r;
-	if ((size_t)snprintf(st->dir, sizeof(st->dir), "%s/%s", root, id) >= sizeof(st->dir))
+	if ((size_t)rt_snprintf(st->dir, sizeof(st->dir), "%s/%s", root, id) >= sizeof(st->dir))
 		return rt_fail(err, ENAMETOOLONG, "container \"%s\" does not exist", id);
 	st->dirfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st->dirfd < 0) {
@@ -215,7 +217,7 @@ static int write_atomic(int dirfd, const char *name, const char *data, size_t le
 	char tmp[NAME_MAX + 1];
 	int fd;
 
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
+	rt_snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return rt_sysfail(err, "create %s", tmp);
@@ -266,7 +268,7 @@ int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *er
 	ssize_t n = -1;
 	int fd, r;
 
-	snprintf(path, sizeof(path), "%s/%s", bundle, STATE_CONFIG);
+	rt_snprintf(path, sizeof(path), "%s/%s", bundle, STATE_CONFIG);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
@@ -309,7 +311,7 @@ unsigned long long state_proc_start_time(pid_t pid)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	rt_snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -329,7 +331,7 @@ unsigned long long state_proc_start_time(pid_t pid)
 			p++;
 	if (!p || *p < '0' || *p > '9')
 		return 0;
-	start = strtoull(p, NULL, 10);
+	start = rt_strtoull(p, NULL, 10);
 	return start;
 }
 
@@ -426,7 +428,7 @@ int state_write_pidfile(const char *path, pid_t pid, struct rt_err *err)
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return rt_sysfail(err, "pid file %s", path);
-	len = snprintf(num, sizeof(num), "%d", (int)pid);
+	len = rt_snprintf(num, sizeof(num), "%d", (int)pid);
 	r = write_atomic(dirfd, base, num, len, err);
 	close(dirfd);
 	return r < 0 ? rt_wrap(err, "pid file %s", path) : 0;

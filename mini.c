@@ -1,0 +1,246 @@
+/* mini.c - libc stand-ins sized for runt: gmtime without timezones, realpath via /proc,
+ * a heapsort, an /etc/passwd lookup and a bounded line reader (see mini.h for why). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "mini.h"
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian; eras of 400 years). */
+struct tm *rt_gmtime_r(const time_t *t, struct tm *tm)
+{
+	long long days = *t / 86400, rem = *t % 86400, era;
+	unsigned doe, yoe, doy, mp;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	tm->tm_hour = rem / 3600;
+	tm->tm_min = rem / 60 % 60;
+	tm->tm_sec = rem % 60;
+	days += 719468; /* from 0000-03-01: leap days fall at the end of a year */
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	tm->tm_mday = doy - (153 * mp + 2) / 5 + 1;
+	tm->tm_mon = mp < 10 ? mp + 2 : mp - 10;
+	tm->tm_year = yoe + era * 400 + (mp >= 10) - 1900;
+	return tm;
+}
+
+char *rt_realpath(const char *path, char *out)
+{
+	char proc[32];
+	int fd = open(path, O_PATH | O_CLOEXEC), saved;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	rt_snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, out, PATH_MAX);
+	saved = errno;
+	close(fd);
+	if (n < 0 || n >= PATH_MAX) {
+		errno = n < 0 ? saved : ENAMETOOLONG;
+		return NULL;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+char *rt_strstr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return (char *)hay;
+	return n ? NULL : (char *)hay;
+}
+
+static void swap(char *a, char *b, size_t size)
+{
+	while (size--) {
+		char t = *a;
+
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+static void sift(char *base, size_t root, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	for (size_t child; (child = 2 * root + 1) < n; root = child) {
+		if (child + 1 < n && cmp(base + child * size, base + (child + 1) * size) < 0)
+			child++;
+		if (cmp(base + root * size, base + child * size) >= 0)
+			return;
+		swap(base + root * size, base + child * size, size);
+	}
+}
+
+void rt_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift(base, i, n, size, cmp);
+	for (size_t i = n; i-- > 1;) {
+		swap(base, (char *)base + i * size, size);
+		sift(base, 0, i, size, cmp);
+	}
+}
+
+char *rt_lines_next(struct rt_lines *l)
+{
+	char *line = l->buf + l->off, *nl;
+	ssize_t n;
+
+	while (!(nl = memchr(line, '\n', l->len - l->off))) {
+		memmove(l->buf, line, l->len - l->off);
+		l->len -= l->off;
+		l->off = 0;
+		line = l->buf;
+		if (l->len == sizeof(l->buf) - 1)
+			break; /* a piece of a long line */
+		n = read(l->fd, l->buf + l->len, sizeof(l->buf) - 1 - l->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		l->len += n;
+	}
+	if (!nl && !l->len)
+		return NULL;
+	if (!nl)
+		nl = l->buf + l->len;
+	*nl = '\0';
+	l->off = nl - l->buf + (nl < l->buf + l->len);
+	return line;
+}
+
+static int digit(char c, int base)
+{
+	int d = c >= '0' && c <= '9'		     ? c - '0'
+		: (c | 32) >= 'a' && (c | 32) <= 'z' ? (c | 32) - 'a' + 10
+						     : 99;
+
+	return d < base ? d : -1;
+}
+
+/* Sign, base prefix and digits; *mag saturates at ULLONG_MAX with *ovf set. */
+static const char *scan(const char *s, int *base, int *neg, unsigned long long *mag, int *ovf)
+{
+	const char *p = s, *start;
+	int d;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	*neg = *p == '-';
+	p += *p == '-' || *p == '+';
+	if ((*base == 0 || *base == 16) && p[0] == '0' && (p[1] | 32) == 'x' &&
+	    digit(p[2], 16) >= 0) {
+		p += 2;
+		*base = 16;
+	} else if (*base == 0) {
+		*base = *p == '0' ? 8 : 10;
+	}
+	*mag = 0;
+	*ovf = 0;
+	for (start = p; (d = digit(*p, *base)) >= 0; p++) {
+		if (*mag > (ULLONG_MAX - d) / *base)
+			*ovf = 1;
+		*mag = *ovf ? ULLONG_MAX : *mag * *base + d;
+	}
+	return p == start ? s : p;
+}
+
+/* The common core: lim is the largest magnitude of a positive result; a negative one may
+ * reach lim + 1 when signed, and wraps (like strtoul("-1")) when not. */
+static unsigned long long strto(const char *s, char **end, int base, unsigned long long lim,
+				int is_signed)
+{
+	unsigned long long mag;
+	int neg, ovf;
+	const char *e;
+
+	if (end)
+		*end = (char *)s;
+	if (base < 0 || base == 1 || base > 36) {
+		errno = EINVAL;
+		return 0;
+	}
+	e = scan(s, &base, &neg, &mag, &ovf);
+	if (e == s)
+		errno = EINVAL; /* no digits: musl says so */
+	if (end)
+		*end = (char *)e;
+	if (is_signed && (ovf || mag > lim + neg)) {
+		errno = ERANGE;
+		return neg ? -lim - 1 : lim;
+	}
+	if (!is_signed && (ovf || mag > lim)) {
+		errno = ERANGE;
+		return lim;
+	}
+	return neg ? -mag : mag;
+}
+
+long rt_strtol(const char *s, char **end, int base)
+{
+	return (long)strto(s, end, base, LONG_MAX, 1);
+}
+
+long long rt_strtoll(const char *s, char **end, int base)
+{
+	return (long long)strto(s, end, base, LLONG_MAX, 1);
+}
+
+unsigned long rt_strtoul(const char *s, char **end, int base)
+{
+	return (unsigned long)strto(s, end, base, ULONG_MAX, 0);
+}
+
+unsigned long long rt_strtoull(const char *s, char **end, int base)
+{
+	return strto(s, end, base, ULLONG_MAX, 0);
+}
+
+/* "name:x:uid:gid:..." */
+static int passwd_line(char *line, uid_t uid, struct passwd *pw)
+{
+	char *f[4], *end;
+
+	for (int i = 0; i < 4; i++) {
+		f[i] = line;
+		if (!(line = strchr(line, ':')))
+			return -1;
+		*line++ = '\0';
+	}
+	if (!*f[2] || rt_strtoul(f[2], &end, 10) != uid || *end)
+		return -1;
+	pw->pw_name = f[0];
+	pw->pw_uid = uid;
+	pw->pw_gid = rt_strtoul(f[3], NULL, 10);
+	return 0;
+}
+
+struct passwd *rt_getpwuid(uid_t uid)
+{
+	static struct rt_lines l;
+	static struct passwd pw;
+	char *line;
+
+	l.off = l.len = 0;
+	if ((l.fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	while ((line = rt_lines_next(&l)) && passwd_line(line, uid, &pw) < 0)
+		;
+	close(l.fd);
+	return line ? &pw : NULL;
+}

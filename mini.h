@@ -1,0 +1,72 @@
+/* mini.h - small stand-ins for the libc calls whose musl versions drag in stdio, locks,
+ * thread broadcasts, timezones or NSS (issue 8: binary size). Same signatures as libc's,
+ * so scripts/slim-libc.sh swaps them mechanically. */
+#ifndef RUNT_MINI_H
+#define RUNT_MINI_H
+
+#include <pwd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Fills the date and time fields of tm (not tm_wday/tm_yday/tm_isdst): no timezone code. */
+struct tm *rt_gmtime_r(const time_t *t, struct tm *tm);
+/* open(O_PATH) + readlink of /proc/self/fd/N; out holds PATH_MAX bytes. */
+char *rt_realpath(const char *path, char *out);
+/* Heapsort: no recursion, no allocation; cmp must be a total order (it is not stable). */
+void rt_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* /etc/passwd only, no NSS; the result is static (pw_name, pw_uid and pw_gid are set). */
+struct passwd *rt_getpwuid(uid_t uid);
+
+/* strtol and friends: musl's go through its FILE-based scanner (intscan, shgetc, __uflow)
+ * and so pull stdio in. Same results, errno (ERANGE, EINVAL for a bad base) and *end. */
+long rt_strtol(const char *s, char **end, int base);
+long long rt_strtoll(const char *s, char **end, int base);
+unsigned long rt_strtoul(const char *s, char **end, int base);
+unsigned long long rt_strtoull(const char *s, char **end, int base);
+
+/* Naive search: runt looks for ".." or a word in a few hundred bytes; musl's two-way
+ * strstr is 1.3 KB. */
+char *rt_strstr(const char *hay, const char *needle);
+
+/* A line reader on an fd: lines longer than the buffer come back in pieces, like fgets. */
+struct rt_lines {
+	int fd;
+	size_t off, len;
+	char buf[8192];
+};
+/* The next line without its '\n', NUL-terminated in l->buf; NULL at the end. */
+char *rt_lines_next(struct rt_lines *l);
+
+/* musl's set*id() and setgroups() broadcast to every thread (__synccall, semaphores):
+ * runt calls them single-threaded in the container child, where the raw syscall is what
+ * runc and crun make too. setrlimit: the same broadcast. */
+static inline int rt_setresuid(uid_t r, uid_t e, uid_t s)
+{
+	return (int)syscall(SYS_setresuid, r, e, s);
+}
+
+static inline int rt_setresgid(gid_t r, gid_t e, gid_t s)
+{
+	return (int)syscall(SYS_setresgid, r, e, s);
+}
+
+static inline int rt_setgroups(size_t n, const gid_t *list)
+{
+	return (int)syscall(SYS_setgroups, n, list);
+}
+
+static inline int rt_setrlimit(int resource, const struct rlimit *rl)
+{
+	return (int)syscall(SYS_prlimit64, 0, resource, rl, NULL);
+}
+
+/* fork() also takes musl's atfork and pthread locks; runt registers no atfork handlers. */
+static inline pid_t rt_fork(void)
+{
+	return _Fork();
+}
+
+#endif

@@ -1,0 +1,210 @@
+/* test_mini.c - mini.c's libc stand-ins against libc's own (the unit tests link musl's):
+ * gmtime_r, strto*l, realpath, getpwuid, qsort, the line reader; alloc.c's realloc. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "mini.h"
+#include "tap.h"
+
+static void test_gmtime(void)
+{
+	static const long long when[] = { 0,	      -1,	    86399,
+					  951782400,  951868800,    1709251199,
+					  4107542400, 253402300799, -2208988800 };
+	int bad = 0;
+
+	for (unsigned i = 0; i < sizeof(when) / sizeof(when[0]); i++) {
+		time_t t = when[i];
+		struct tm a = { 0 }, b = { 0 };
+
+		rt_gmtime_r(&t, &a);
+		gmtime_r(&t, &b);
+		ok(a.tm_year == b.tm_year && a.tm_mon == b.tm_mon && a.tm_mday == b.tm_mday &&
+		       a.tm_hour == b.tm_hour && a.tm_min == b.tm_min && a.tm_sec == b.tm_sec,
+		   "gmtime_r(%lld): %d-%d-%d %d:%d:%d", when[i], a.tm_year, a.tm_mon, a.tm_mday,
+		   a.tm_hour, a.tm_min, a.tm_sec);
+	}
+	/* every day from 1900 to 2200, at a time of day that moves */
+	for (long long t = -2208988800LL; t < 7258118400LL; t += 86400 + 3607) {
+		time_t tt = t;
+		struct tm a = { 0 }, b = { 0 };
+
+		rt_gmtime_r(&tt, &a);
+		gmtime_r(&tt, &b);
+		bad += a.tm_year != b.tm_year || a.tm_mon != b.tm_mon || a.tm_mday != b.tm_mday ||
+		       a.tm_hour != b.tm_hour || a.tm_min != b.tm_min || a.tm_sec != b.tm_sec;
+	}
+	is_int(bad, 0, "gmtime_r agrees with libc from 1900 to 2200");
+}
+
+#define STRTO(fn, rfn, s, base)                                                                    \
+	do {                                                                                       \
+		char *ea, *eb;                                                                     \
+		errno = 0;                                                                         \
+		long long va = (long long)rfn(s, &ea, base);                                       \
+		int xa = errno;                                                                    \
+		errno = 0;                                                                         \
+		long long vb = (long long)fn(s, &eb, base);                                        \
+		int xb = errno;                                                                    \
+		ok(va == vb && ea - s == eb - s && xa == xb,                                       \
+		   #fn "(\"%s\", %d) = %lld end %d errno %d (libc %lld end %d errno %d)", s, base, \
+		   va, (int)(ea - s), xa, vb, (int)(eb - s), xb);                                  \
+	} while (0)
+
+static void test_strto(void)
+{
+	static const char *in[] = { "0",
+				    "42",
+				    "  -17xyz",
+				    "+8",
+				    "",
+				    "-",
+				    "abc",
+				    "9223372036854775807",
+				    "9223372036854775808",
+				    "-9223372036854775808",
+				    "-9223372036854775809",
+				    "18446744073709551615",
+				    "18446744073709551616",
+				    "-1",
+				    "99999999999999999999999",
+				    "4294967296",
+				    "0x1F",
+				    "0x",
+				    "0755",
+				    "\t\v 12 " };
+
+	for (unsigned i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		STRTO(strtol, rt_strtol, in[i], 10);
+		STRTO(strtoll, rt_strtoll, in[i], 10);
+		STRTO(strtoul, rt_strtoul, in[i], 10);
+		STRTO(strtoull, rt_strtoull, in[i], 10);
+	}
+	STRTO(strtol, rt_strtol, "0x1F", 0);
+	STRTO(strtol, rt_strtol, "0755", 0);
+	STRTO(strtoul, rt_strtoul, "ff", 16);
+	STRTO(strtoul, rt_strtoul, "0x", 16);
+	STRTO(strtol, rt_strtol, "12", 1);
+}
+
+static void test_realpath(void)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	static const char *in[] = { "/", ".", "/proc/self/..", "/etc/../etc//passwd" };
+
+	for (unsigned i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		const char *ra = rt_realpath(in[i], a), *rb = realpath(in[i], b);
+
+		is_str(ra, rb, "realpath(\"%s\")", in[i]);
+	}
+	errno = 0;
+	ok(!rt_realpath("/nonexistent/runt-test", a) && errno == ENOENT,
+	   "realpath of a missing path: NULL, ENOENT");
+}
+
+static void test_getpwuid(void)
+{
+	struct passwd *a = rt_getpwuid(0);
+
+	is_str(a ? a->pw_name : NULL, "root", "getpwuid(0) is root");
+	ok(!rt_getpwuid(4000000000u), "getpwuid of an unknown uid: NULL");
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void test_qsort(void)
+{
+	int v[1000], sorted = 1;
+	unsigned x = 12345;
+
+	for (int i = 0; i < 1000; i++)
+		v[i] = (int)((x = x * 1103515245 + 12345) >> 8) % 5000;
+	rt_qsort(v, 1000, sizeof(v[0]), cmp_int);
+	for (int i = 1; i < 1000; i++)
+		sorted &= v[i - 1] <= v[i];
+	ok(sorted, "qsort sorts 1000 ints");
+	rt_qsort(v, 0, sizeof(v[0]), cmp_int);
+	rt_qsort(v, 1, sizeof(v[0]), cmp_int);
+	ok(1, "qsort of 0 and 1 elements");
+}
+
+static void test_lines(void)
+{
+	static struct rt_lines l;
+	static char big[10000];
+	char *s;
+	int fds[2], n = 0;
+
+	if (pipe(fds) < 0)
+		return;
+	memset(big, 'z', sizeof(big) - 1);
+	if (write(fds[1], "one\n\ntwo\n", 9) != 9 || write(fds[1], big, sizeof(big) - 1) < 0 ||
+	    write(fds[1], "\nlast", 5) != 5)
+		return;
+	close(fds[1]);
+	l.fd = fds[0];
+	is_str(rt_lines_next(&l), "one", "line 1");
+	is_str(rt_lines_next(&l), "", "an empty line");
+	is_str(rt_lines_next(&l), "two", "line 3");
+	s = rt_lines_next(&l);
+	is_int(s ? (long long)strlen(s) : -1, sizeof(l.buf) - 1, "a long line: first piece");
+	s = rt_lines_next(&l);
+	is_int(s ? (long long)strlen(s) : -1, sizeof(big) - sizeof(l.buf), "then the rest");
+	is_str(rt_lines_next(&l), "last", "a last line without newline");
+	ok(!rt_lines_next(&l), "then the end");
+	close(fds[0]);
+	(void)n;
+}
+
+static void test_strstr(void)
+{
+	static const char *hay[] = { "a/../b", "frozen 0\nfrozen 1\n", "", "abc", "aab" };
+	static const char *needle[] = { "..", "frozen 1", "", "", "ab", "abcd", "x" };
+
+	for (unsigned i = 0; i < sizeof(hay) / sizeof(hay[0]); i++)
+		for (unsigned k = 0; k < sizeof(needle) / sizeof(needle[0]); k++) {
+			const char *a = rt_strstr(hay[i], needle[k]),
+				   *b = strstr(hay[i], needle[k]);
+
+			is_int(a ? a - hay[i] : -1, b ? b - hay[i] : -1, "strstr(%u, \"%s\")", i,
+			       needle[k]);
+		}
+}
+
+static void test_realloc(void)
+{
+	char *p = malloc(10), *q;
+
+	strcpy(p, "runt");
+	q = realloc(p, 100000);
+	is_str(q, "runt", "realloc keeps the contents");
+	q[99999] = 'x';
+	ok(q[99999] == 'x', "and the new size is usable");
+	free(q);
+	q = calloc(1000, 8);
+	ok(q && q[0] == 0 && q[7999] == 0, "calloc is zeroed");
+	free(q);
+	volatile size_t huge = (size_t)-1 / 2;
+
+	errno = 0;
+	ok(!calloc(huge, 4) && errno == ENOMEM, "calloc overflow: NULL, ENOMEM");
+}
+
+int main(void)
+{
+	test_gmtime();
+	test_strto();
+	test_realpath();
+	test_getpwuid();
+	test_qsort();
+	test_lines();
+	test_strstr();
+	test_realloc();
+	return tap_done();
+}
