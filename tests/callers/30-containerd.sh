@@ -67,6 +67,11 @@ check_out "runt state (the shim's --root) agrees" "$NEEDS" running \
 capture c task exec --exec-id e1 r2 sh -c 'echo in-exec; exit 6'
 check_out "task exec: its exit status (6)" "$NEEDS" 6 "$RC" "$ERR"
 check_has "task exec: its output" "$NEEDS" '^in-exec$' "$OUT"
+capture c task exec --exec-id e2 --cwd /bin --user 1000 r2 sh -c 'echo "$(id -u) $(pwd)"'
+check_out "task exec --cwd --user: the process fields arrive" "$NEEDS" "1000 /bin" "$OUT" "$ERR"
+pid=$(c task ls 2>/dev/null | awk '$1 == "r2" { print $2 }')
+capture c task ps r2
+check_has "task ps lists the task's pid (runt ps --format json)" "$NEEDS" "^${pid:-none}[[:space:]]" "$OUT"
 capture c task pause r2
 check_out "task pause: runt state says paused" "$NEEDS" paused \
 	"$(json_get status "$("$RUNT" --root "$SHIM_ROOT" state r2 2>&1)")"
@@ -75,8 +80,8 @@ check_out "task resume: running again" "$NEEDS" RUNNING "$(task_status r2)"
 capture c task checkpoint r2
 check_has "task checkpoint: runt's clear refusal reaches ctr" "$NEEDS" \
 	'checkpoint/restore is not supported by runt' "$ERR"
-capture c task kill -s KILL r2
-check_out "task kill exits 0" "$NEEDS" 0 "$RC" "$ERR"
+capture c task kill -a -s KILL r2
+check_out "task kill --all exits 0" "$NEEDS" 0 "$RC" "$ERR"
 wait_for 20 task_settled r2
 check_out "the task stopped" "$NEEDS" STOPPED "$(task_status r2)"
 capture c task rm r2
@@ -84,6 +89,15 @@ check_out "task rm exits 0" "$NEEDS" 0 "$RC" "$ERR"
 capture c container rm r2
 capture "$RUNT" --root "$SHIM_ROOT" state r2
 check_match "runt no longer knows it" 'does not exist' "$ERR"
+
+# --- rm -f of a paused task ---
+capture c run -d --runc-binary "$RUNT" --rootfs "$ROOTFS" r7 sleep 1000
+capture c task pause r7
+capture c task rm -f r7
+check_out "task rm -f of a paused task exits 0" "$NEEDS" 0 "$RC" "$ERR"
+capture "$RUNT" --root "$SHIM_ROOT" state r7
+check_match "runt no longer knows the paused one" 'does not exist' "$ERR"
+c container rm r7 >/dev/null 2>&1
 
 # --- a terminal: the pty master reaches the shim through --console-socket ---
 on_tty "ctr --address $SOCK -n $NS run --rm -t --runc-binary $RUNT --rootfs $ROOTFS r3 sh -c 'tty; exit 2'"
