@@ -72,6 +72,12 @@ check_out "task exec --cwd --user: the process fields arrive" "$NEEDS" "1000 /bi
 pid=$(c task ls 2>/dev/null | awk '$1 == "r2" { print $2 }')
 capture c task ps r2
 check_has "task ps lists the task's pid (runt ps --format json)" "$NEEDS" "^${pid:-none}[[:space:]]" "$OUT"
+# containerd's default device rules: deny all, mknod anything, open only the usual nodes
+capture c task exec --exec-id e3 r2 sh -c 'mknod /dev/t-null c 1 3 && echo x >/dev/t-null &&
+	echo null-ok; mknod /dev/t-sda b 8 0 && head -c 1 /dev/t-sda'
+check_has "device rules: a node they allow (c 1:3) opens" "$NEEDS" '^null-ok$' "$OUT"
+check_has "device rules: a block device they do not allow is refused" "$NEEDS" \
+	't-sda.*Operation not permitted' "$ERR"
 capture c task pause r2
 check_out "task pause: runt state says paused" "$NEEDS" paused \
 	"$(json_get status "$("$RUNT" --root "$SHIM_ROOT" state r2 2>&1)")"
@@ -157,7 +163,8 @@ c container rm r6 >/dev/null 2>&1
 for id in $(c task ls -q 2>/dev/null); do c task rm -f "$id" >/dev/null 2>&1; done
 # Shown, not failed: the shim's `delete` action (its cleanup after a task) reports "exit
 # status 255" from its runtime even when that exited 0 (a logging wrapper showed runt's 0).
-grep -F 'failed to remove runc container' "$CTD/log" | sed 's/^.*level=//' | sort | uniq -c |
+sed -n 's/.*\(failed to remove runc container.*exit status [0-9]*\).*/\1/p' "$CTD/log" |
+	sed 's/\\//g' | sort | uniq -c |
 	while read -r l; do diag "containerd log: $l"; done
 stop_containerd
 for p in $(pids_of "$SOCK"); do kill -KILL "$p" 2>/dev/null; done
