@@ -68,10 +68,9 @@ if [ -f tests/cgroup/run.sh ]; then
 	run_suite cgroup sh tests/cgroup/run.sh
 fi
 
-# Real callers (podman + conmon, containerd, conmon as CRI-O): tests/callers/deps.sh has
-# installed them on the host (make board-check with RUNT_CALLERS=1: opt-in until the suite
-# has passed a full board run with seccomp and resources merged).
-if [ -f tests/callers/run.sh ] && [ "${RUNT_CALLERS:-0}" = 1 ]; then
+# Real callers (podman + conmon, containerd, conmon as CRI-O): make board-check has
+# installed them on the host with tests/callers/deps.sh.
+if [ -f tests/callers/run.sh ]; then
 	run_suite callers sh tests/callers/run.sh
 fi
 

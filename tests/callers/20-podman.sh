@@ -58,12 +58,23 @@ check_has "run -it: what we type reaches the shell, its output comes back" "$NEE
 check_out "run -it: the shell's exit status (9)" "$NEEDS" 9 "$RC" "$OUT"
 
 # --- -d, then exec, pause/unpause, kill ---
-capture pm run -d --name d1 --network none --rootfs "$ROOTFS" sleep 1000
+capture pm run -d --name d1 --annotation io.runt.test=a-42 --network none --rootfs "$ROOTFS" \
+	sleep 1000
 check_out "run -d exits 0" "$NEEDS" 0 "$RC" "$ERR"
 full=$(pm inspect -f '{{.Id}}' d1 2>/dev/null)
 capture pm exec d1 sh -c 'echo in-exec; exit 5'
 check_out "exec: its exit status (5)" "$NEEDS" 5 "$RC" "$ERR"
 check_has "exec: its output" "$NEEDS" '^in-exec$' "$OUT"
+check_has "runt state carries podman's --annotation" "$NEEDS" '"io.runt.test": *"a-42"' \
+	"$("$RUNT" state "$full" 2>&1)"
+capture pm exec --user 1000:1000 --workdir /bin --env RUNT_K=v-7 d1 \
+	sh -c 'echo "$(id -u):$(id -g) $(pwd) $RUNT_K"'
+check_out "exec --user --workdir --env: the process fields arrive" "$NEEDS" "1000:1000 /bin v-7" \
+	"$OUT" "$ERR"
+capture pm update --memory 32m d1
+check_out "update --memory exits 0 (runt update --resources)" "$NEEDS" 0 "$RC" "$ERR"
+capture pm exec d1 cat /sys/fs/cgroup/memory.max
+check_out "update: the container's memory.max is the new limit" "$NEEDS" 33554432 "$OUT" "$ERR"
 on_tty "$PM exec -it d1 sh -c 'tty; exit 4'"
 check_has "exec -it: a pty of the container (console socket)" "$NEEDS" '^/dev/pts/[0-9]+' "$OUT"
 check_out "exec -it: exit status 4" "$NEEDS" 4 "$RC" "$OUT"
@@ -95,6 +106,15 @@ check_out "rm -f of a running container exits 0" "$NEEDS" 0 "$RC" "$ERR"
 capture "$RUNT" state "${full:-none}"
 check_match "runt no longer knows it" 'does not exist' "$ERR"
 
+# --- rm -f of a paused container ---
+capture pm run -d --name d4 --network none --rootfs "$ROOTFS" sleep 1000
+full=$(pm inspect -f '{{.Id}}' d4 2>/dev/null)
+capture pm pause d4
+capture pm rm -f d4
+check_out "rm -f of a paused container exits 0" "$NEEDS" 0 "$RC" "$ERR"
+capture "$RUNT" state "${full:-none}"
+check_match "runt no longer knows the paused one" 'does not exist' "$ERR"
+
 # --- a failing run shows runt's message, read from runt's JSON log ---
 prun --rootfs "$ROOTFS" /nonexistent
 check_out "a missing command: exit 127 as with runc" "$NEEDS" 127 "$RC" "$ERR"
@@ -102,11 +122,18 @@ check_has "podman shows runt's message" "$NEEDS" 'exec \"/nonexistent\": No such
 capture pm create --name f1 --network none --rootfs "$ROOTFS" /nonexistent
 full=$OUT
 capture pm start f1
-msg=$(sed -n 's/.*"level":"error","msg":"\([^"]*\)".*/\1/p' \
-	"$WORK/run/vfs-containers/$full/userdata/oci-log" 2>/dev/null | tail -n 1 | sed "s/\\\\$//")
+# the msg of the last error line, its JSON escapes (\" and \\) undone
+msg=$(sed -nE 's/.*"level":"error","msg":"(([^"\\]|\\.)*)".*/\1/p' \
+	"$WORK/run/vfs-containers/$full/userdata/oci-log" 2>/dev/null | tail -n 1 |
+	sed -e 's/\\"/"/g' -e 's/\\\\/\\/g')
 check_ne "runt wrote an error line to the JSON log podman gave it (--log-format=json --log)" "" "$msg"
-check_match "podman's error is that line's message" "OCI runtime .*runt: $(printf '%s' "${msg:-no message}" |
-	sed 's/[][\.*^$()+?{}|]/\\&/g')" "$ERR"
+# podman: `unable to start container "ID": /path/to/runt: <runt's message>: OCI runtime ...`
+if [ -n "$msg" ] && printf '%s\n' "$ERR" | grep -qF -- "$RUNT: $msg"; then
+	ok "podman's error is that line's message"
+else
+	not_ok "podman's error is that line's message"
+	diag "line: $msg" "podman: $ERR"
+fi
 
 pm rm -fa >/dev/null 2>&1
 for p in $(pids_of "$WORK"); do kill -KILL "$p" 2>/dev/null; done

@@ -67,6 +67,17 @@ check_out "runt state (the shim's --root) agrees" "$NEEDS" running \
 capture c task exec --exec-id e1 r2 sh -c 'echo in-exec; exit 6'
 check_out "task exec: its exit status (6)" "$NEEDS" 6 "$RC" "$ERR"
 check_has "task exec: its output" "$NEEDS" '^in-exec$' "$OUT"
+capture c task exec --exec-id e2 --cwd /bin --user 1000 r2 sh -c 'echo "$(id -u) $(pwd)"'
+check_out "task exec --cwd --user: the process fields arrive" "$NEEDS" "1000 /bin" "$OUT" "$ERR"
+pid=$(c task ls 2>/dev/null | awk '$1 == "r2" { print $2 }')
+capture c task ps r2
+check_has "task ps lists the task's pid (runt ps --format json)" "$NEEDS" "^${pid:-none}[[:space:]]" "$OUT"
+# containerd's default device rules: deny all, mknod anything, open only the usual nodes
+capture c task exec --exec-id e3 r2 sh -c 'mknod /dev/t-null c 1 3 && echo x >/dev/t-null &&
+	echo null-ok; mknod /dev/t-sda b 8 0 && head -c 1 /dev/t-sda'
+check_has "device rules: a node they allow (c 1:3) opens" "$NEEDS" '^null-ok$' "$OUT"
+check_has "device rules: a block device they do not allow is refused" "$NEEDS" \
+	't-sda.*Operation not permitted' "$ERR"
 capture c task pause r2
 check_out "task pause: runt state says paused" "$NEEDS" paused \
 	"$(json_get status "$("$RUNT" --root "$SHIM_ROOT" state r2 2>&1)")"
@@ -75,8 +86,8 @@ check_out "task resume: running again" "$NEEDS" RUNNING "$(task_status r2)"
 capture c task checkpoint r2
 check_has "task checkpoint: runt's clear refusal reaches ctr" "$NEEDS" \
 	'checkpoint/restore is not supported by runt' "$ERR"
-capture c task kill -s KILL r2
-check_out "task kill exits 0" "$NEEDS" 0 "$RC" "$ERR"
+capture c task kill -a -s KILL r2
+check_out "task kill --all exits 0" "$NEEDS" 0 "$RC" "$ERR"
 wait_for 20 task_settled r2
 check_out "the task stopped" "$NEEDS" STOPPED "$(task_status r2)"
 capture c task rm r2
@@ -84,6 +95,15 @@ check_out "task rm exits 0" "$NEEDS" 0 "$RC" "$ERR"
 capture c container rm r2
 capture "$RUNT" --root "$SHIM_ROOT" state r2
 check_match "runt no longer knows it" 'does not exist' "$ERR"
+
+# --- rm -f of a paused task ---
+capture c run -d --runc-binary "$RUNT" --rootfs "$ROOTFS" r7 sleep 1000
+capture c task pause r7
+capture c task rm -f r7
+check_out "task rm -f of a paused task exits 0" "$NEEDS" 0 "$RC" "$ERR"
+capture "$RUNT" --root "$SHIM_ROOT" state r7
+check_match "runt no longer knows the paused one" 'does not exist' "$ERR"
+c container rm r7 >/dev/null 2>&1
 
 # --- a terminal: the pty master reaches the shim through --console-socket ---
 on_tty "ctr --address $SOCK -n $NS run --rm -t --runc-binary $RUNT --rootfs $ROOTFS r3 sh -c 'tty; exit 2'"
@@ -141,7 +161,11 @@ check_out "default runtime: task rm exits 0" "$NEEDS" 0 "$RC" "$ERR"
 c container rm r6 >/dev/null 2>&1
 
 for id in $(c task ls -q 2>/dev/null); do c task rm -f "$id" >/dev/null 2>&1; done
-grep -o 'failed to remove runc container[^\\]*' "$CTD/log" | sort | uniq -c | while read -r l; do diag "containerd log: $l"; done
+# Shown, not failed: the shim's `delete` action (its cleanup after a task) reports "exit
+# status 255" from its runtime even when that exited 0 (a logging wrapper showed runt's 0).
+sed -n 's/.*\(failed to remove runc container.*exit status [0-9]*\).*/\1/p' "$CTD/log" |
+	sed 's/\\//g' | sort | uniq -c |
+	while read -r l; do diag "containerd log: $l"; done
 stop_containerd
 for p in $(pids_of "$SOCK"); do kill -KILL "$p" 2>/dev/null; done
 unmount_work

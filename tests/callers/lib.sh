@@ -78,14 +78,24 @@ capture() {
 	ERR=$(cat "$WORK/.err")
 }
 
-# on_tty CMD-STRING: runs the shell command line under a pty (script), stdin from $WORK/.in
+# on_tty CMD-STRING: runs the shell command line under a pty (script), typing $WORK/.in
 # when it exists; sets RC and OUT (the terminal's output).
+# script's stdin stays open until the command ends: at EOF script types its EOF character,
+# which in the guest is a NUL that the client's raw terminal forwards to the container's
+# pty, whose echo then shows "^@" before the output.
 on_tty() {
 	[ -f "$WORK/.in" ] || : >"$WORK/.in"
-	timeout "${CALLER_TIMEOUT:-120}" script -qec "$1" /dev/null <"$WORK/.in" >"$WORK/.out" 2>&1
+	rm -f "$WORK/.tty"
+	mkfifo "$WORK/.tty" || return 1
+	timeout "${CALLER_TIMEOUT:-120}" script -qec "$1" /dev/null <"$WORK/.tty" >"$WORK/.out" 2>&1 &
+	_tty_pid=$!
+	exec 9>"$WORK/.tty"
+	cat "$WORK/.in" >&9
+	wait "$_tty_pid"
 	RC=$?
+	exec 9>&-
 	OUT=$(tr -d '\r' <"$WORK/.out")
-	rm -f "$WORK/.in"
+	rm -f "$WORK/.in" "$WORK/.tty"
 }
 
 # pids_of TEXT: pids whose command line contains TEXT (our daemons carry $WORK in theirs).
