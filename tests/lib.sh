@@ -248,30 +248,30 @@ host_ns() {
 # tag in their environment (namespaces and pivot_root hide everything else), runt processes
 # carry our --root on their command line, and anything else has its cwd or root in $WORK.
 tagged_pids() {
-	for _d in /proc/[0-9]*; do
-		_p=${_d#/proc/}
-		[ "$_p" = $$ ] && continue
-		if grep -qF "RUNT_TEST_TAG=$TAG" "$_d/environ" 2>/dev/null; then
-			pid_alive "$_p" && echo "$_p"
-			continue
-		fi
-		# (busybox timeout's watcher shares runt's command line and exits within a second)
-		case $(tr '\0' ' ' 2>/dev/null <"$_d/cmdline") in
-		"timeout "*) ;;
-		*"--root $RUNT_ROOT "*)
-			echo "$_p"
-			continue
-			;;
-		esac
-		for _l in cwd root; do
-			case $(readlink "$_d/$_l" 2>/dev/null) in
-			"$WORK" | "$WORK"/*)
-				echo "$_p"
-				break
-				;;
+	# One grep or ls over all of /proc per kind, not a few commands per process: under
+	# TCG in a board guest with containerd and podman running, a fork per process made
+	# each leftover check take seconds. -z: environ and cmdline
+	# are NUL-separated and busybox grep stops at a NUL.
+	{
+		for _f in $(grep -lzF "RUNT_TEST_TAG=$TAG" /proc/[0-9]*/environ 2>/dev/null); do
+			_p=${_f#/proc/}
+			_p=${_p%/environ}
+			[ "$_p" != $$ ] && pid_alive "$_p" && echo "$_p"
+		done
+		for _f in $(grep -lzF -- "$RUNT_ROOT" /proc/[0-9]*/cmdline 2>/dev/null); do
+			_p=${_f#/proc/}
+			_p=${_p%/cmdline}
+			[ "$_p" != $$ ] || continue
+			# (busybox timeout's watcher shares runt's command line and exits within a second)
+			case $(tr '\0' ' ' 2>/dev/null <"$_f") in
+			"timeout "*) ;;
+			*"--root $RUNT_ROOT "*) echo "$_p" ;;
 			esac
 		done
-	done
+		ls -l /proc/[0-9]*/cwd /proc/[0-9]*/root 2>/dev/null |
+			awk -v w="$WORK" -v self=$$ '$(NF - 1) == "->" && ($NF == w || index($NF, w "/") == 1) {
+				split($(NF - 2), a, "/"); if (a[3] != self) print a[3] }'
+	} | sort -un
 }
 
 # Mount points under $WORK in the host mount table, deepest first.
