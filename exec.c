@@ -42,9 +42,11 @@ struct sync_msg {
 	char msg[RT_ERR_MAX];
 };
 
+/* No memset: c lives in zeroed static storage (68 KB, mostly a seccomp program and path
+ * buffers a plain `run` never writes). Clearing it would fault every page in, and the
+ * clone's copy-on-write would charge them again: the memory.max floor (issue 8). */
 void exec_init(struct container *c)
 {
-	memset(c, 0, sizeof(*c));
 	c->fifo_fd = c->sync_fd = c->pidfd = c->console_fd = -1;
 	c->st.dirfd = -1;
 	c->cg.dirfd = -1;
