@@ -1,9 +1,9 @@
 #!/bin/sh
 # memstat.sh - run inside a board guest, next to memfloor.sh: where each runtime's memory.max
 # charge comes from. memory.stat of the runtime's cgroup (set up as memfloor.sh does) and of the
-# container's, with the anon pages of the runtime's processes, at two points:
-#   "hook": from a createContainer hook (mounts done, the runtime parent waiting on its child);
-#   "wait": while the container runs `sleep 3` (the runtime parent waiting for it to exit).
+# container's, with the anon pages of the container's init (still the runtime's code, sharing
+# the parent's pages), from a createContainer hook: mounts done, the parent waiting on its child.
+# The hook makes the parent's path a little deeper than memfloor.sh's bundle (no hooks).
 #
 #   sh boards/run-board.sh qemu-x86_64 -- env BENCH_RUNTIMES="runt crun" sh bench/memstat.sh
 set -u
@@ -37,8 +37,8 @@ procline() {
 		"/proc/$2/smaps"
 }
 
-# The hook (and the sampler) print the runtime's cgroup, the container's, and the anon pages of
-# the container's init and of every process in the runtime's cgroup.
+# The runtime's cgroup, the container's, and the anon pages of the container's init (the hook
+# runs in the container's pid namespace: the runtime's own pids are out of its sight).
 snapshot() {
 	what=$1 lim=$2 init=$3
 	echo "== $what"
@@ -46,7 +46,6 @@ snapshot() {
 	# the hook sits in the container's cgroup namespace: the paths runt and crun use
 	for d in "$CG/runt/ms" "$CG/ms"; do [ -d "$d" ] && cgline "  container cgroup ($d)" "$d"; done
 	procline "  init" "$init"
-	for p in $(cat "$lim/cgroup.procs"); do procline "  runtime" "$p"; done
 }
 
 if [ "${1:-}" = hook ]; then
@@ -58,16 +57,6 @@ if [ "${1:-}" = hook ]; then
 fi
 W=$(mktemp -d /tmp/memstat.XXXXXX) || exit 1
 
-# The first child of pid $1 (the container's init, or the runtime's helper).
-child_of() {
-	for p in /proc/[0-9]*; do
-		[ "$(sed -n 's/^PPid:[[:space:]]*//p' "$p/status" 2>/dev/null)" = "$1" ] && {
-			echo "${p#/proc/}"
-			return
-		}
-	done
-}
-
 [ "$(stat -f -c %T $CG)" = cgroup2fs ] || {
 	echo "memstat: $CG is not cgroup2 (run it in a board guest)"
 	exit 1
@@ -76,37 +65,29 @@ grep -qw memory $CG/cgroup.subtree_control || echo +memory >$CG/cgroup.subtree_c
 echo "# $(uname -r), $(nproc) cpu"
 for r in ${BENCH_RUNTIMES:-runt crun}; do
 	mkdir -p "$W/state/$r"
-	for args in /bin/true "/bin/sleep 3"; do
-		lim=$CG/ms-$r
-		mkdir "$lim" || exit 1
-		rm -rf "$W/b"
-		hook="{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"$SELF\",\"hook\",\"$lim\",\"$W\"]}"
-		RUNT_EXTRA_TOP="\"hooks\": {\"createContainer\": [$hook]}" \
-			sh "$TOP/tests/mkbundle.sh" "$W/b" $args >/dev/null || exit 1
-		sed -i 's/"ociVersion": "[^"]*"/"ociVersion": "1.0.2"/' "$W/b/config.json"
-		[ -x "$TOP/build/bench/true" ] && cp -f "$TOP/build/bench/true" "$W/b/rootfs/bin/true"
+	args=/bin/true
+	lim=$CG/ms-$r
+	mkdir "$lim" || exit 1
+	rm -rf "$W/b"
+	hook="{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"$SELF\",\"hook\",\"$lim\",\"$W\"]}"
+	RUNT_EXTRA_TOP="\"hooks\": {\"createContainer\": [$hook]}" \
+		sh "$TOP/tests/mkbundle.sh" "$W/b" $args >/dev/null || exit 1
+	sed -i 's/"ociVersion": "[^"]*"/"ociVersion": "1.0.2"/' "$W/b/config.json"
+	[ -x "$TOP/build/bench/true" ] && cp -f "$TOP/build/bench/true" "$W/b/rootfs/bin/true"
+	: >"$W/out"
+	(
+		cd "$W/b" || exit 1
+		# warm the page cache outside the measured cgroup, as memfloor.sh does
+		$(rt "$r") run ms >/dev/null 2>&1 </dev/null
 		: >"$W/out"
-		(
-			cd "$W/b" || exit 1
-			# warm the page cache outside the measured cgroup, as memfloor.sh does
-			$(rt "$r") run ms >/dev/null 2>&1 </dev/null
-			: >"$W/out"
-			sh -c "echo \$\$ >$lim/cgroup.procs && touch $W/top.\$\$ && exec $(rt "$r") run ms" \
-				</dev/null >/dev/null 2>&1 &
-			if [ "$args" != /bin/true ]; then
-				sleep 1.5
-				top=$(head -n1 "$lim/cgroup.procs")
-				init=$(child_of "$top")
-				snapshot wait "$lim" "${init:-$top}" >>"$W/out"
-			fi
-			wait
-		)
-		echo "### $r run $args: peak $(($(cat "$lim/memory.peak" 2>/dev/null || echo 0) / 1024)) KB"
-		cat "$W/out"
-		$(rt "$r") delete -f ms >/dev/null 2>&1
-		for d in "$CG/runt/ms" "$CG/ms"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-		rmdir "$lim"
-	done
+		sh -c "echo \$\$ >$lim/cgroup.procs && exec $(rt "$r") run ms" \
+			</dev/null >/dev/null 2>&1
+	)
+	echo "### $r run $args: peak $(($(cat "$lim/memory.peak" 2>/dev/null || echo 0) / 1024)) KB"
+	cat "$W/out"
+	$(rt "$r") delete -f ms >/dev/null 2>&1
+	for d in "$CG/runt/ms" "$CG/ms"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+	rmdir "$lim"
 done
 if command -v strace >/dev/null; then
 	for r in ${BENCH_RUNTIMES:-runt crun}; do
