@@ -34,9 +34,10 @@ struct dev_insn {
 #define DEV_TYPE_CHAR  2
 
 struct dev_prog {
-	struct dev_insn insn[DEV_MAX_INSN];
 	int n;
 	bool restricts; /* some access is denied: the program must be attached */
+	/* last: a short program writes only the first page of this 9 KB (issue 8) */
+	struct dev_insn insn[DEV_MAX_INSN];
 };
 
 /* Rules as runc/crun read them: the last matching rule wins (the program tests them last

@@ -45,6 +45,7 @@ struct container {
 	struct sc_filter seccomp; /* compiled by runt before clone; the child loads it */
 };
 
+/* Clears c (left untouched when already zero: callers keep it in static storage). */
 void exec_init(struct container *c);
 /* Clone the init, drive it through setup; on return it blocks on the fifo. On failure the
  * child is killed and reaped, and err says what the child reported. */

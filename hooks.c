@@ -237,11 +237,14 @@ void hook_run_warn(const struct spec *s, enum hook_kind kind, const struct hook_
 		   const char *status, pid_t pid)
 {
 	char state[HOOK_STATE_MAX];
-	struct rt_err err = { 0 };
+	struct rt_err err;
 	int len;
 
+	/* err sits below the 40 KB of state: clearing it first would fault in two stack pages
+	 * even when there is no hook to run (run's poststart, issue 8) */
 	if (!s->nhooks[kind])
 		return;
+	memset(&err, 0, sizeof(err));
 	len = hook_state_json(hi, status, pid, state, sizeof(state));
 	if (len < 0) {
 		log_msg(LOG_WARN, "hook %s: state JSON too large", spec_hook_name(kind));

@@ -29,10 +29,15 @@ static const char *const forwarded[] = {
 	"MONOTONIC_USEC=", NULL,
 };
 
+/* No memset: source is PATH_MAX, and inside run's struct container clearing it faulted in
+ * a page of its own (issue 8); host and source are written before they are read. */
 void notify_init(struct notify *n)
 {
-	memset(n, 0, sizeof(*n));
 	n->fd = n->out = n->pidfd = -1;
+	n->host_len = 0;
+	n->pid = 0;
+	n->ready = false;
+	n->source[0] = '\0';
 }
 
 static bool line_forwarded(const char *line, size_t len)

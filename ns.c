@@ -1,5 +1,5 @@
-/* ns.c - namespace table, joining by path, id maps and time offsets. Creating new
- * namespaces at clone time makes them owned by the container's new user namespace. */
+/* ns.c - namespace table, joining by path, id maps and time offsets. A new user namespace
+ * comes with clone, so every namespace the child makes afterwards belongs to it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -48,9 +48,11 @@ static bool joins_owned_elsewhere(const struct spec *s)
 	return false;
 }
 
-/* A cgroup namespace is always unshared by the child once it sits in its cgroup, so its
- * root is the container's cgroup. Otherwise clone() creates everything at once, which
- * makes the new namespaces belong to the new user namespace. */
+/* clone() creates only the user namespace (it must own the others; runt writes its maps
+ * before the child goes on) and the pid namespace (the child is its init, no extra fork).
+ * The child unshares the rest once it sits in the container's cgroup: the cgroup
+ * namespace's root is then that cgroup, and the kernel memory of the new namespaces (a
+ * network namespace is ~90 KB) is charged to the container, not to runt (runc's order). */
 int ns_plan(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 {
 	unsigned long fresh = 0;
@@ -71,8 +73,8 @@ int ns_plan(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 		pl->unshare_flags = fresh;
 		pl->grandchild = fresh & (CLONE_NEWPID | CLONE_NEWTIME);
 	} else {
-		pl->clone_flags = fresh & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
-		pl->unshare_flags = fresh & CLONE_NEWCGROUP;
+		pl->clone_flags = fresh & (CLONE_NEWUSER | CLONE_NEWPID);
+		pl->unshare_flags = fresh & ~(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWTIME);
 	}
 	return open_paths(pl, s, err);
 }

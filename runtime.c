@@ -528,7 +528,7 @@ out_rollback:
 
 static int cmd_create(struct cli *cli, struct rt_err *err)
 {
-	struct container c;
+	static struct container c; /* zeroed storage: see exec_init */
 	int proxy, r;
 
 	exec_init(&c);
@@ -815,7 +815,7 @@ static int run_detached(struct container *c, struct rt_err *err)
 static int cmd_run(struct cli *cli, struct rt_err *err)
 {
 	struct rt_err ignored;
-	struct container c;
+	static struct container c; /* zeroed storage: see exec_init */
 	sigset_t set;
 	int r, code, proxy, master;
 
@@ -1049,7 +1049,7 @@ static int exec_prepare(struct cli *cli, struct container *c, struct spec *ps, i
 
 static int cmd_exec(struct cli *cli, struct rt_err *err)
 {
-	struct container c;
+	static struct container c; /* zeroed storage: see exec_init */
 	struct spec ps = { 0 };
 	sigset_t set;
 	int r, proxy = -1, master = -1;
