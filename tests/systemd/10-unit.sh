@@ -1,0 +1,128 @@
+#!/bin/sh
+# 10-unit.sh - contrib/systemd/runt@.service, unchanged, under a real systemd (PID 1 of a
+# board guest): `systemctl start` returns only after the container's READY=1, MainPID is the
+# container's init, STATUS= reaches StatusText, the container lives in the unit's cgroup,
+# stop leaves nothing behind, and a container that never gets ready or exits non-zero
+# fails the unit. It installs into /etc and /usr/local of the guest's RAM overlay: it
+# refuses to run anywhere but a systemd-booted board.
+TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
+require_runt
+[ -n "${RUNT_BOARD:-}" ] && [ -d /run/systemd/system ] && [ "$(cat /proc/1/comm)" = systemd ] ||
+	skip_all "needs a board guest booted with systemd (make board-systemd)"
+
+UNIT=$TOP/contrib/systemd/runt@.service
+ETC=/etc/systemd/system
+STATE=/run/runt # the unit runs runt with its default --root
+NAMES=
+
+# install_unit: the shipped unit as it is, runt where its ExecStart= looks for it.
+install_unit() {
+	install -m 0755 "$RUNT" /usr/local/bin/runt &&
+		install -m 0644 "$UNIT" "$ETC/runt@.service" && systemctl daemon-reload
+}
+
+# instance NAME [DROP-IN LINE...]: bundle $WORK/NAME reached as /var/lib/runt/NAME (where
+# the unit looks), with its process from $ARGS; an optional drop-in for this instance only.
+# The container lives in the unit's cgroup: cgroupsPath relative to runt's own (Delegate=yes).
+instance() {
+	_n=$1
+	shift
+	NAMES="$NAMES $_n"
+	RUNT_EXTRA_LINUX='"cgroupsPath": "container"' bundle "$_n" /bin/sh -c "$ARGS" >/dev/null
+	mkdir -p /var/lib/runt && ln -sfn "$WORK/$_n" "/var/lib/runt/$_n"
+	[ $# -gt 0 ] || return 0
+	mkdir -p "$ETC/runt@$_n.service.d"
+	printf '%s\n' "[Service]" "$@" >"$ETC/runt@$_n.service.d/test.conf"
+}
+
+prop() {
+	systemctl show -p "$2" --value "runt@$1.service"
+}
+
+# sc ARGS...: systemctl with a time limit; sets RC, OUT (stdout and stderr).
+sc() {
+	OUT=$(timeout 60 systemctl "$@" </dev/null 2>&1)
+	RC=$?
+}
+
+# unit_cg NAME: where the container's cgroup is (systemd forgets ControlGroup once stopped).
+unit_cg() {
+	echo "/system.slice/system-runt.slice/runt@$1.service/container"
+}
+
+runt_pid() {
+	json_get pid "$(runt state "$1" 2>/dev/null)"
+}
+
+# gone NAME CGROUP: no state dir, no cgroup and no process of the container is left.
+gone() {
+	[ ! -e "$STATE/$1" ] && [ ! -e "/sys/fs/cgroup$2" ] && [ -z "$(tagged_pids)" ]
+}
+
+# show_unit NAME: what systemd and the journal say, as TAP comments (after a failure).
+show_unit() {
+	diag "$(systemctl status --no-pager "runt@$1.service" 2>&1 | tail -n 20)"
+	diag "$(journalctl -b --no-pager -o cat -u "runt@$1.service" 2>&1 | tail -n 30)"
+}
+
+stop_all() {
+	for _n in $NAMES; do
+		systemctl stop "runt@$_n.service" >/dev/null 2>&1
+		systemctl reset-failed "runt@$_n.service" >/dev/null 2>&1
+		rm -rf "$ETC/runt@$_n.service.d" "/var/lib/runt/$_n"
+	done
+}
+trap 'stop_all; t_cleanup' EXIT
+
+check "the shipped unit and runt are installed" install_unit
+check "the unit is used unchanged" cmp "$UNIT" "$ETC/runt@.service"
+
+diag "guest uptime $(cut -d' ' -f1 /proc/uptime) s"
+# --- ready: start returns after READY=1; MainPID, StatusText, cgroup; stop ---
+ARGS='probe notify "STATUS=warming up"; sleep 2; touch /tmp/before-ready
+probe notify "READY=1\nSTATUS=serving"; exec probe wait-signal'
+instance ready
+sc start runt@ready.service
+check_rc "systemctl start runt@ready exits 0" 0
+[ "$RC" = 0 ] || show_unit ready
+check "start returned only after the container sent READY=1" \
+	test -e "$WORK/ready/rootfs/tmp/before-ready"
+check_eq "systemctl is-active: active" active "$(systemctl is-active runt@ready.service)"
+pid=$(runt_pid ready)
+check_ne "runt state names the init's host pid" "" "$pid"
+check_eq "MainPID is the container's init (MAINPID rewritten)" "$pid" "$(prop ready MainPID)"
+check_eq "STATUS= reaches StatusText" serving "$(prop ready StatusText)"
+check_eq "the init lives in the unit's cgroup (cgroupsPath relative, Delegate=yes)" \
+	"0::$(unit_cg ready)" "$(cat "/proc/$pid/cgroup" 2>/dev/null)"
+sc stop runt@ready.service
+check_rc "systemctl stop runt@ready exits 0" 0
+check_eq "after stop: inactive" inactive "$(systemctl is-active runt@ready.service)"
+check "stop leaves no state dir, cgroup or process" wait_for 10 gone ready "$(unit_cg ready)"
+[ "$RC" = 0 ] || show_unit ready
+
+diag "guest uptime $(cut -d' ' -f1 /proc/uptime) s"
+# --- never: no READY=1 fails the start within TimeoutStartSec; nothing is left ---
+ARGS='exec probe wait-signal'
+instance never TimeoutStartSec=5 Restart=no
+systemctl daemon-reload
+sc start runt@never.service
+check_rc "start of a container that never sends READY=1 fails" 1
+check_eq "the unit is failed" failed "$(systemctl is-active runt@never.service)"
+check_eq "... by the start timeout" timeout "$(prop never Result)"
+check "no state dir, cgroup or process is left" wait_for 10 gone never "$(unit_cg never)"
+
+diag "guest uptime $(cut -d' ' -f1 /proc/uptime) s"
+# --- fails: a container that exits non-zero after READY=1 fails the unit ---
+ARGS='probe notify "READY=1"; sleep 1; exit 3'
+instance fails Restart=no
+systemctl daemon-reload
+sc start runt@fails.service
+check_rc "start of a container that gets ready, then exits 3" 0
+check "the unit ends failed" wait_for 15 sh -c \
+	'[ "$(systemctl is-active runt@fails.service)" = failed ]'
+check_eq "... with the container's exit status" "exit-code 3" \
+	"$(prop fails Result) $(prop fails ExecMainStatus)"
+check "no state dir, cgroup or process is left" wait_for 10 gone fails "$(unit_cg fails)"
+[ "$(systemctl is-active runt@fails.service)" = failed ] || show_unit fails
+
+done_testing
