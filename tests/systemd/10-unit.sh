@@ -35,8 +35,19 @@ instance() {
 	printf '%s\n' "[Service]" "$@" >"$ETC/runt@$_n.service.d/test.conf"
 }
 
+# wait_secs SECONDS CMD...: polls CMD until it succeeds, for SECONDS of wall time at most
+# (lib.sh's wait_for counts tries of 0.1 s, and one try costs far more under TCG).
+wait_secs() {
+	_end=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.2
+	done
+}
+
 prop() {
-	systemctl show -p "$2" --value "runt@$1.service"
+	timeout 20 systemctl show -p "$2" --value "runt@$1.service"
 }
 
 # sc ARGS...: systemctl with a time limit; sets RC, OUT (stdout and stderr).
@@ -63,13 +74,14 @@ gone() {
 
 # show_unit NAME: what systemd and the journal say, as TAP comments (after a failure).
 show_unit() {
-	diag "$(systemctl status --no-pager "runt@$1.service" 2>&1 | tail -n 20)"
-	diag "$(journalctl -b --no-pager -o cat -u "runt@$1.service" 2>&1 | tail -n 30)"
+	diag "$(timeout 20 systemctl status --no-pager "runt@$1.service" 2>&1 | tail -n 20)"
+	diag "$(timeout 20 journalctl -b --no-pager -o cat -u "runt@$1.service" 2>&1 | tail -n 30)"
+	diag "$(timeout 20 journalctl -b --no-pager -o cat -u init.scope 2>&1 | tail -n 10)"
 }
 
 stop_all() {
 	for _n in $NAMES; do
-		systemctl stop "runt@$_n.service" >/dev/null 2>&1
+		timeout 60 systemctl stop "runt@$_n.service" >/dev/null 2>&1
 		systemctl reset-failed "runt@$_n.service" >/dev/null 2>&1
 		rm -rf "$ETC/runt@$_n.service.d" "/var/lib/runt/$_n"
 	done
@@ -114,12 +126,12 @@ sc stop runt@ready.service
 check_rc "systemctl stop runt@ready exits 0" 0
 check_eq "after stop: inactive" inactive "$(systemctl is-active runt@ready.service)"
 [ "$(systemctl is-active runt@ready.service)" = inactive ] || show_unit ready
-check "the init is gone" wait_for 10 pid_dead "$pid"
+check "the init is gone" wait_secs 10 pid_dead "$pid"
 check "stop gave the init time to end on SIGTERM (no SIGKILL right away)" \
 	test -e "$WORK/ready/rootfs/tmp/stopped"
 check_eq "... so the unit stopped cleanly" "success 0" \
 	"$(prop ready Result) $(prop ready ExecMainStatus)"
-check "stop leaves no state dir, cgroup or process" wait_for 10 gone ready
+check "stop leaves no state dir, cgroup or process" wait_secs 10 gone ready
 
 diag "guest uptime $(cut -d' ' -f1 /proc/uptime) s"
 # --- never: no READY=1 fails the start within TimeoutStartSec; nothing is left ---
@@ -130,7 +142,7 @@ sc start runt@never.service
 check_rc "start of a container that never sends READY=1 fails" 1
 check_eq "the unit is failed" failed "$(systemctl is-active runt@never.service)"
 check_eq "... by the start timeout" timeout "$(prop never Result)"
-check "no state dir, cgroup or process is left" wait_for 10 gone never
+check "no state dir, cgroup or process is left" wait_secs 10 gone never
 
 diag "guest uptime $(cut -d' ' -f1 /proc/uptime) s"
 # --- fails: a container that exits non-zero after READY=1 fails the unit ---
@@ -139,11 +151,11 @@ instance fails Restart=no
 systemctl daemon-reload
 sc start runt@fails.service
 check_rc "start of a container that gets ready, then exits 3" 0
-check "the unit ends failed" wait_for 15 sh -c \
+check "the unit ends failed" wait_secs 15 sh -c \
 	'[ "$(systemctl is-active runt@fails.service)" = failed ]'
 check_eq "... with the container's exit status" "exit-code 3" \
 	"$(prop fails Result) $(prop fails ExecMainStatus)"
-check "no state dir, cgroup or process is left" wait_for 10 gone fails
+check "no state dir, cgroup or process is left" wait_secs 10 gone fails
 [ "$(systemctl is-active runt@fails.service)" = failed ] || show_unit fails
 
 # --- restarts: the shipped Restart=on-failure starts such a container again ---
@@ -152,10 +164,10 @@ systemctl daemon-reload
 sc start runt@restarts.service
 check_rc "start of the same container with the unit's own Restart=on-failure" 0
 failed=$T_FAIL
-check "systemd restarts it after it exited 3" wait_for 30 sh -c \
-	'[ "$(systemctl show -p NRestarts --value runt@restarts.service)" -ge 1 ]'
+check "systemd restarts it after it exited 3" wait_secs 30 sh -c \
+	'[ "$(timeout 10 systemctl show -p NRestarts --value runt@restarts.service)" -ge 1 ]'
 [ "$T_FAIL" = "$failed" ] || show_unit restarts
 sc stop runt@restarts.service
-check "stop ends the restart loop; nothing is left" wait_for 10 gone restarts
+check "stop ends the restart loop; nothing is left" wait_secs 10 gone restarts
 
 done_testing
