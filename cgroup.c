@@ -270,14 +270,41 @@ static int need_ctrls(const char *dir, unsigned need, const char *what, struct r
 	return -err->code;
 }
 
+static bool has_procs(const char *dir)
+{
+	char buf[16];
+
+	return read_file(dir, "cgroup.procs", buf, sizeof(buf)) > 0;
+}
+
+/* A non-root cgroup with processes of its own (runt's, when a unit with Delegate=yes gives a
+ * relative cgroupsPath) hands nothing down: the kernel accepts the threaded controllers
+ * (cpu, cpuset, pids) there, which makes it a thread root whose domain children refuse
+ * every process (EOPNOTSUPP); the others fail with EBUSY anyway. */
+static int enable_busy(const char *dir, unsigned need, unsigned on, struct rt_err *err)
+{
+	int c = 0;
+
+	if (!(need & ~on))
+		return 0;
+	while (!(need & ~on & 1u << c))
+		c++;
+	rt_fail(err, EBUSY, "cannot enable the %s controller in %s: it has processes of its own",
+		res_ctrl_name(c), dir);
+	return rt_hint(err, "cgroup v2's no-internal-process rule: give the container a "
+			    "cgroupsPath outside runt's own cgroup to set this limit");
+}
+
 /* Every ancestor (root included) hands down all it has, as runc does, so a later `update`
  * finds its controllers; only a controller the limits need must succeed. */
-static int enable_in(const char *dir, unsigned need, struct rt_err *err)
+static int enable_in(const char *dir, bool root, unsigned need, struct rt_err *err)
 {
 	unsigned have = read_ctrls(dir, "cgroup.controllers"),
 		 on = read_ctrls(dir, "cgroup.subtree_control");
 	char word[32];
 
+	if (!root && has_procs(dir))
+		return enable_busy(dir, need, on, err);
 	for (int c = 0; c < RES_NCTRL; c++) {
 		if (!(have & 1u << c) || (on & 1u << c))
 			continue;
@@ -299,13 +326,13 @@ static int enable_ctrls(const struct cg *cg, unsigned need, struct rt_err *err)
 
 	strlcpy(tmp, cg->path, sizeof(tmp));
 	last = strrchr(tmp, '/');
-	if ((r = enable_in(cg->mount, need, err)) < 0)
+	if ((r = enable_in(cg->mount, true, need, err)) < 0)
 		return r;
 	for (char *p = tmp + base + 1; p <= last; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		r = enable_in(tmp, need, err);
+		r = enable_in(tmp, false, need, err);
 		*p = '/';
 		if (r < 0)
 			return r;

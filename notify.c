@@ -236,7 +236,25 @@ void notify_forward(struct notify *n)
 		if (olen && sendto(n->out, out, olen, MSG_NOSIGNAL, (struct sockaddr *)&n->host,
 				   n->host_len) < 0)
 			log_msg(LOG_WARN, "notify: forward to NOTIFY_SOCKET: %s", strerror(errno));
+		else if (olen)
+			n->named = true;
 	}
+}
+
+/* systemd only learns the exit status of its own children: MAINPID pointing at the init
+ * (runt's child) turns a failed container into a clean "Deactivated successfully". The
+ * datagram is queued before runt exits, and systemd reads notifications before SIGCHLD. */
+void notify_handback(struct notify *n)
+{
+	char msg[32];
+	int len;
+
+	notify_forward(n);
+	if (!n->named || n->out < 0)
+		return;
+	len = snprintf(msg, sizeof(msg), "MAINPID=%d\n", (int)getpid());
+	if (sendto(n->out, msg, len, MSG_NOSIGNAL, (struct sockaddr *)&n->host, n->host_len) < 0)
+		log_msg(LOG_WARN, "notify: hand MAINPID back: %s", strerror(errno));
 }
 
 static long now_ms(void)

@@ -28,6 +28,7 @@ struct notify {
 	socklen_t host_len;
 	pid_t pid;	       /* the init's host pid: MAINPID */
 	bool ready;	       /* READY=1 went through */
+	bool named;	       /* a forwarded message named pid as MAINPID */
 	char source[PATH_MAX]; /* create: the bind source the spec's extra mount points at */
 };
 
@@ -44,6 +45,10 @@ void notify_forward(struct notify *n);
 /* Block until READY=1 went through; fails when the init exits first or after
  * RUNT_NOTIFY_TIMEOUT seconds. */
 int notify_wait_ready(struct notify *n, struct rt_err *err);
+/* Foreground `run`, once the init has exited: forward what is pending, then name runt itself
+ * MAINPID again, so that systemd (which cannot reap a process it did not start) takes the
+ * container's exit status from runt's. Nothing is sent if MAINPID was never forwarded. */
+void notify_handback(struct notify *n);
 void notify_close(struct notify *n);
 
 /* The host's view of one datagram: known keys only, MAINPID replaced by pid. Returns the

@@ -837,6 +837,7 @@ static int cmd_run(struct cli *cli, struct rt_err *err)
 	if (cli->detach)
 		return run_detached(&c, err);
 	code = wait_foreground(&c, &set, master);
+	notify_handback(&c.notify);
 	exec_release(&c);
 	if (!cli->keep && ((r = state_lock(&c.st, err)) < 0 || (r = destroy(&c.st, err)) < 0))
 		return r;

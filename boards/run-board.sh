@@ -12,6 +12,8 @@
 # Environment:
 #   BOARD_TIMEOUT  seconds before QEMU is killed (default 1200)
 #   BOARD_KEEP=1   keep the temp dir (console log, results) for debugging
+#   BOARD_INIT     systemd: the guest boots the host's systemd as PID 1, which runs COMMAND
+#                  as a unit (runt.init=systemd on the kernel command line)
 #   CI, FILE_TIMEOUT and every RUNT_* variable are passed on to COMMAND.
 # Exit status: COMMAND's; 124 on timeout; 125 when the board itself failed.
 
@@ -196,7 +198,7 @@ boot() {
 	# shellcheck disable=SC2086
 	"$QEMU" $QEMU_ARGS -no-reboot -display none -monitor none \
 		-serial "file:$TMP/console.log" \
-		-kernel "$KIMAGE" -initrd "$INITRD" -append "$APPEND runt.board=$BOARD" \
+		-kernel "$KIMAGE" -initrd "$INITRD" -append "$APPEND runt.board=$BOARD${BOARD_INIT:+ runt.init=$BOARD_INIT}" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$RESULTS,mount_tag=results,security_model=none" \
 		</dev/null >"$TMP/qemu.log" 2>&1 &

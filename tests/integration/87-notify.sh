@@ -82,7 +82,7 @@ leftovers_check "notify run -d"
 # --- run in the foreground keeps forwarding after READY ---
 id=$(cid fg)
 B=$(bundle fg /bin/sh -c 'probe notify "READY=1"; sleep 0.2; probe notify "STATUS=still here"')
-receiver 2
+receiver 3
 export NOTIFY_SOCKET=$HOST
 rtc run --bundle "$B" "$id"
 unset NOTIFY_SOCKET
@@ -91,6 +91,13 @@ recv_done
 check_match "run: READY=1 forwarded" '^notify=READY=1$' "$(received)"
 check_match "run: a STATUS after READY is forwarded too" '^notify=STATUS=still here$' \
 	"$(received)"
+# systemd cannot reap the init (not its child): runt names itself MAINPID again once the
+# init exited, so the unit gets the container's exit status from runt's.
+mains=$(received | sed -n 's/^notify=MAINPID=//p' | tr '\n' ' ')
+set -- $mains
+check_eq "run: three messages name MAINPID" 3 $#
+check "run: the last one, after the init exited, names another pid (runt's own)" \
+	test "${1:-}" = "${2:-}" -a "${2:-}" != "${3:-}" -a -n "${3:-}"
 leftovers_check "notify run in the foreground"
 
 # --- no READY: a clear error, bounded by RUNT_NOTIFY_TIMEOUT ---
