@@ -252,7 +252,7 @@ void notify_handback(struct notify *n)
 	notify_forward(n);
 	if (!n->named || n->out < 0)
 		return;
-	len = snprintf(msg, sizeof(msg), "MAINPID=%d\n", (int)getpid());
+	len = rt_snprintf(msg, sizeof(msg), "MAINPID=%d\n", (int)getpid());
 	if (sendto(n->out, msg, len, MSG_NOSIGNAL, (struct sockaddr *)&n->host, n->host_len) < 0)
 		log_msg(LOG_WARN, "notify: hand MAINPID back: %s", strerror(errno));
 }
