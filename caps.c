@@ -189,22 +189,25 @@ static uint64_t known_caps(void)
 	return known;
 }
 
+/* The kernel's capabilities as drop_bounding found them: caps_apply, in the same process
+ * just after, reuses them instead of a second PR_CAPBSET_READ walk (41 syscalls). */
+static uint64_t kernel_caps;
+
 int caps_drop_bounding(const struct spec_process *p, struct rt_err *err)
 {
-	uint64_t known;
-
 	if (!p->caps_set)
 		return 0;
-	return drop_bounding(p->caps[CAPSET_BOUNDING], &known, err);
+	return drop_bounding(p->caps[CAPSET_BOUNDING], &kernel_caps, err);
 }
 
 int caps_apply(const struct spec_process *p, struct rt_err *err)
 {
-	uint64_t known = known_caps();
+	uint64_t known;
 	int r;
 
 	if (!p->caps_set)
 		return 0;
+	known = kernel_caps ? kernel_caps : known_caps();
 	r = set_caps(p, known, err);
 	/* runc's default spec lists ambient caps without inheritable ones; like runc (which
 	 * only warns), raise just those the kernel accepts: permitted and inheritable. */
