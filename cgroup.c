@@ -48,7 +48,7 @@ static int own_cgroup(char *out, size_t size, struct rt_err *err)
 {
 	char buf[4096], *line;
 	ssize_t n;
-	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	int fd = rt_open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return rt_sysfail(err, "open /proc/self/cgroup");
@@ -204,7 +204,7 @@ static int write_file(const char *dir, const char *file, const char *val, struct
 	int fd, r = 0;
 
 	rt_snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
 	if (write(fd, val, strlen(val)) < 0)
@@ -220,7 +220,7 @@ static ssize_t read_file(const char *dir, const char *file, char *buf, size_t si
 	int fd;
 
 	rt_snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = rt_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	n = read(fd, buf, size - 1);
@@ -371,7 +371,7 @@ static int write_lines(const char *dir, const struct res_write *w, struct rt_err
 	int fd, r = 0;
 
 	rt_snprintf(path, sizeof(path), "%s/%s", dir, w->file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && w->enoent_ok)
 		return 0;
 	if (fd < 0 && errno == ENOENT)
@@ -456,7 +456,7 @@ static int parse_spec_res(struct spec *s, struct res *res, struct rt_err *err)
 
 static int open_dir(struct cg *cg, struct rt_err *err)
 {
-	cg->dirfd = open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cg->dirfd = rt_open(cg->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return cg->dirfd < 0 ? rt_sysfail(err, "open cgroup %s", cg->path) : 0;
 }
 
@@ -505,7 +505,7 @@ int cg_create(struct cg *cg, struct spec *s, struct rt_err *err)
 
 static int read_doc(const char *file, char *buf, size_t size, size_t *len, struct rt_err *err)
 {
-	int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : 0;
+	int fd = strcmp(file, "-") ? rt_open(file, O_RDONLY | O_CLOEXEC) : 0;
 	ssize_t n;
 
 	if (fd < 0)

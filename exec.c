@@ -214,7 +214,7 @@ static int new_keyring(const struct container *c, struct rt_err *err)
 
 static int write_proc(const char *path, const char *val, struct rt_err *err)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+	int fd = rt_open(path, O_WRONLY | O_CLOEXEC), r = 0;
 
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
@@ -823,7 +823,7 @@ int exec_plan_join(struct ns_plan *pl, pid_t pid, struct rt_err *err)
 		m = readlink(ours, b, sizeof(b));
 		if (n < 0 || (n == m && !memcmp(a, b, n)))
 			continue;
-		pl->fds[t] = open(theirs, O_RDONLY | O_CLOEXEC);
+		pl->fds[t] = rt_open(theirs, O_RDONLY | O_CLOEXEC);
 		if (pl->fds[t] < 0)
 			return rt_sysfail(err, "open %s", theirs);
 	}

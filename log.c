@@ -43,7 +43,7 @@ int log_open(const char *path, const char *format, const char *level, struct rt_
 	if (level && level_by_name(level, &lg.level) < 0)
 		return rt_fail(err, EINVAL, "--log-level: unknown level \"%s\"", level);
 	if (path && *path) {
-		lg.fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		lg.fd = rt_open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 		if (lg.fd < 0)
 			return rt_sysfail(err, "open log %s", path);
 	}

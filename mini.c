@@ -37,7 +37,7 @@ struct tm *rt_gmtime_r(const time_t *t, struct tm *tm)
 char *rt_realpath(const char *path, char *out)
 {
 	char proc[32];
-	int fd = open(path, O_PATH | O_CLOEXEC), saved;
+	int fd = rt_open(path, O_PATH | O_CLOEXEC), saved;
 	ssize_t n;
 
 	if (fd < 0)
@@ -237,7 +237,7 @@ struct passwd *rt_getpwuid(uid_t uid)
 	char *line;
 
 	l.off = l.len = 0;
-	if ((l.fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC)) < 0)
+	if ((l.fd = rt_open("/etc/passwd", O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
 	while ((line = rt_lines_next(&l)) && passwd_line(line, uid, &pw) < 0)
 		;

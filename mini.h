@@ -4,6 +4,7 @@
 #ifndef RUNT_MINI_H
 #define RUNT_MINI_H
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -62,6 +63,10 @@ static inline int rt_setrlimit(int resource, const struct rlimit *rl)
 {
 	return (int)syscall(SYS_prlimit64, 0, resource, rl, NULL);
 }
+
+/* musl's open() follows O_CLOEXEC with fcntl(F_SETFD) for kernels before 2.6.23; openat()
+ * does not: one syscall less per file runt opens (~20 per container). */
+#define rt_open(...) openat(AT_FDCWD, __VA_ARGS__)
 
 /* fork() also takes musl's atfork and pthread locks; runt registers no atfork handlers. */
 static inline pid_t rt_fork(void)

@@ -314,7 +314,7 @@ int mnt_trees_prepare(struct mnt_trees *t, const struct spec *s, const char *bun
 		if (r == 0 && !o.idmap)
 			continue;
 		if (r == 0 && bundlefd < 0 &&
-		    (bundlefd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		    (bundlefd = rt_open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			r = rt_sysfail(err, "open bundle %s", bundle);
 		if (r == 0)
 			r = prepare_tree(t, s, i, &o, bundlefd, userns_fd, err);
@@ -405,7 +405,7 @@ static int target_reopen(struct mnt_ctx *m, const char *dest, struct mnt_target 
 static int bind_source(const char *src, char *path, size_t size, bool *is_file, struct rt_err *err)
 {
 	struct stat st;
-	int fd = open(src, O_PATH | O_CLOEXEC);
+	int fd = rt_open(src, O_PATH | O_CLOEXEC);
 
 	if (fd < 0)
 		return rt_sysfail(err, "open source %s", src);
@@ -863,7 +863,7 @@ static int parent_mount(const char *path, char *out, size_t size)
 	size_t best = 0;
 
 	f.off = f.len = 0;
-	if ((f.fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
+	if ((f.fd = rt_open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	while ((line = rt_lines_next(&f))) {
 		size_t n;
@@ -904,7 +904,7 @@ static int bind_rootfs(struct mnt_ctx *m, struct rt_err *err)
 
 	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return rt_sysfail(err, "bind rootfs %s", root);
-	m->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	m->rootfd = rt_open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (m->rootfd < 0)
 		return rt_sysfail(err, "open rootfs %s", root);
 	return 0;
@@ -937,7 +937,7 @@ int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
  * must never propagate to the host. umount2 follows "." up to the old root by itself. */
 static int pivot_old_root(struct rt_err *err)
 {
-	int old = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
+	int old = rt_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
 
 	if (old < 0)
 		return rt_sysfail(err, "open the old root");

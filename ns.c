@@ -10,6 +10,7 @@
 
 #include "compat.h"
 #include "fmt.h"
+#include "mini.h"
 #include "ns.h"
 
 static const unsigned long ns_flags[NS_COUNT] = {
@@ -30,7 +31,7 @@ static int open_paths(struct ns_plan *pl, const struct spec *s, struct rt_err *e
 
 		if (!n->enabled || !n->path)
 			continue;
-		pl->fds[t] = open(n->path, O_RDONLY | O_CLOEXEC);
+		pl->fds[t] = rt_open(n->path, O_RDONLY | O_CLOEXEC);
 		if (pl->fds[t] < 0)
 			return rt_sysfail(err, "open %s namespace %s", spec_ns_name(t), n->path);
 	}
@@ -100,7 +101,7 @@ int ns_write_time_offsets(const char *proc, const struct spec *s, struct rt_err 
 		n += rt_snprintf(buf + n, sizeof(buf) - n, "boottime %lld %u\n",
 				 (long long)s->linux.boottime.secs, s->linux.boottime.nanosecs);
 	rt_snprintf(path, sizeof(path), "%s/timens_offsets", proc);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
 	if (write(fd, buf, n) != n) {
@@ -153,7 +154,7 @@ static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, in
 		len += rt_snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id,
 				   m[i].host_id, m[i].size);
 	rt_snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
 	/* the kernel takes a map in one write only */
@@ -173,7 +174,7 @@ static void deny_setgroups(pid_t pid)
 	int fd;
 
 	rt_snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	/* a failure here shows up as the gid_map write's error */
@@ -224,7 +225,7 @@ int ns_userns_fd(const struct spec_idmap *uid, int nuid, const struct spec_idmap
 	if (r == 0)
 		r = write_map(pid, "gid_map", gid, ngid, err);
 	rt_snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	if (r == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (r == 0 && (fd = rt_open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		r = rt_sysfail(err, "open %s", path);
 	close(p[1]);
 	waitpid(pid, NULL, 0);

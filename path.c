@@ -10,6 +10,7 @@
 
 #include "compat.h"
 #include "fmt.h"
+#include "mini.h"
 #include "path.h"
 
 #define RESOLVE_NO_MAGICLINKS 0x02
@@ -164,7 +165,7 @@ static int reopen(int fd, int flags)
 		r = openat(fd, ".", flags | O_CLOEXEC);
 	} else {
 		rt_snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		r = open(proc, flags | O_CLOEXEC);
+		r = rt_open(proc, flags | O_CLOEXEC);
 	}
 	e = errno;
 	close(fd);

@@ -950,7 +950,7 @@ static int exec_from_file(const char *path, struct spec *ps, struct rt_err *err)
 	struct stat st;
 	char *buf;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+	int fd = rt_open(path, O_RDONLY | O_CLOEXEC), r;
 
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
@@ -1003,7 +1003,7 @@ static int exec_cgroup(struct cli *cli, struct container *c, struct rt_err *err)
 				cli->cgroup ? cli->cgroup : "") >= sizeof(path))
 		return rt_fail(err, ENAMETOOLONG, "--cgroup: path too long");
 	strlcpy(c->cg.path, path, sizeof(c->cg.path));
-	c->cg.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c->cg.dirfd = rt_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return c->cg.dirfd < 0 ? rt_sysfail(err, "open cgroup %s", path) : 0;
 }
 
@@ -1237,7 +1237,7 @@ static int cmd_spec(struct cli *cli, struct rt_err *err)
 	spec_linux(&w, rootless);
 	jw_raw(&w, spec_tail);
 	rt_snprintf(path, sizeof(path), "%s/config.json", cli->bundle ? cli->bundle : ".");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = rt_open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0 && errno == EEXIST)
 		return rt_fail(err, EEXIST, "%s already exists: remove it first", path);
 	if (fd < 0)

@@ -1402,7 +1402,7 @@ static int read_config(const char *bundle, char **out, size_t *len, struct rt_er
 	struct stat st;
 	ssize_t n = 0;
 	char *buf = NULL;
-	int fd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = rt_open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int cfd = fd < 0 ? -1 : openat(fd, "config.json", O_RDONLY | O_CLOEXEC);
 
 	if (cfd < 0 || fstat(cfd, &st) < 0) {

@@ -82,7 +82,7 @@ int state_create(struct rt_state *st, const char *root, const char *id, struct r
 			return rt_fail(err, EEXIST, "container \"%s\" already exists", id);
 		return rt_sysfail(err, "mkdir %s", st->dir);
 	}
-	st->dirfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	st->dirfd = rt_open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st->dirfd < 0) {
 		r = rt_sysfail(err, "open %s", st->dir);
 		rmdir(st->dir);
@@ -125,7 +125,7 @@ int state_open(struct rt_state *st, const char *root, const char *id, bool lock,
 		return r;
 	if ((size_t)rt_snprintf(st->dir, sizeof(st->dir), "%s/%s", root, id) >= sizeof(st->dir))
 		return rt_fail(err, ENAMETOOLONG, "container \"%s\" does not exist", id);
-	st->dirfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	st->dirfd = rt_open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st->dirfd < 0) {
 		if (errno == ENOENT)
 			return rt_fail(err, ENOENT, "container \"%s\" does not exist", id);
@@ -269,7 +269,7 @@ int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *er
 	int fd, r;
 
 	rt_snprintf(path, sizeof(path), "%s/%s", bundle, STATE_CONFIG);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = rt_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
 	if (fstat(fd, &sb) == 0 && (buf = malloc(sb.st_size + 1)))
@@ -312,7 +312,7 @@ unsigned long long state_proc_start_time(pid_t pid)
 	int fd;
 
 	rt_snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = rt_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -425,7 +425,7 @@ int state_write_pidfile(const char *path, pid_t pid, struct rt_err *err)
 		strcpy(dir, ".");
 		base = path;
 	}
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = rt_open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return rt_sysfail(err, "pid file %s", path);
 	len = rt_snprintf(num, sizeof(num), "%d", (int)pid);

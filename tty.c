@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fdpass.h"
+#include "mini.h"
 #include "tty.h"
 
 #ifndef TIOCGPTPEER
@@ -42,7 +43,7 @@ static int open_pty(int *master, int *slave, struct rt_err *err)
 {
 	int unlock = 0;
 
-	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	*master = rt_open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (*master < 0)
 		return rt_sysfail(err, "open /dev/ptmx");
 	if (ioctl(*master, TIOCSPTLCK, &unlock) < 0)

@@ -2,7 +2,8 @@
 # Replaces libc calls whose musl versions are large for what runt uses (issue 8, binary
 # size) with fmt.c's and mini.c's: the printf family (vfprintf and stdio, ~14 KB), set*id,
 # setgroups and setrlimit (thread broadcast), fork (atfork locks), gmtime_r (timezones),
-# strto*l (stdio scanner), strstr, realpath, qsort, getpwuid (NSS), sysconf(_SC_PAGESIZE).
+# strto*l (stdio scanner), strstr, realpath, qsort, getpwuid (NSS), sysconf(_SC_PAGESIZE);
+# open (musl follows O_CLOEXEC with an fcntl for pre-2.6.23 kernels: a syscall per open).
 # Idempotent; re-run after merging code that calls them:
 #   sh scripts/slim-libc.sh *.c && make fmt
 # Tests and bench programs keep libc's: they are not part of the binary.
@@ -30,12 +31,13 @@ for f in "$@"; do
 		-e 's/\bprintf\(/rt_printf(/g' \
 		-e 's/\b(gmtime_r|realpath|qsort|getpwuid|setresuid|setresgid|setgroups|setrlimit|strtou?ll?|strstr)\(/rt_\1(/g' \
 		-e 's/\bfork\(\)/rt_fork()/g' \
+		-e 's/\bopen\(/rt_open(/g' \
 		-e 's/\bsysconf\(_SC_PAGESIZE\)/getpagesize()/g' \
 		"$f"
 	if grep -qE '\brt_(v?snprintf|dprintf|printf|out)\(' "$f"; then
 		add_include "$f" fmt.h
 	fi
-	if grep -qE '\brt_(gmtime_r|realpath|qsort|getpwuid|setres[ug]id|setgroups|setrlimit|strtou?ll?|strstr|fork)\(' "$f"; then
+	if grep -qE '\brt_(gmtime_r|realpath|qsort|getpwuid|setres[ug]id|setgroups|setrlimit|strtou?ll?|strstr|fork|open)\(' "$f"; then
 		add_include "$f" mini.h
 	fi
 done
