@@ -150,6 +150,7 @@ static const char *const arch_names[] = {
 
 struct cond {
 	uint8_t arg, op;
+	uint16_t first[2]; /* per tree level (half): the seq of the rule that created its node */
 	uint64_t value, value2;
 };
 
@@ -162,7 +163,6 @@ struct rule {
 	int seq; /* profile order */
 	int ncond;
 	struct cond c[6];
-	uint16_t first[MAX_LEVELS]; /* seq of the rule that created the tree node at each level */
 };
 
 /* The parse state of one profile. */
@@ -776,6 +776,11 @@ static struct node level(const struct rule *r, int l)
 	return half(&r->c[l / LEVELS_PER_COND], ARGS_64 && l % 2 == 0);
 }
 
+static uint16_t first(const struct rule *r, int l)
+{
+	return r->c[l / LEVELS_PER_COND].first[l % LEVELS_PER_COND];
+}
+
 /* libseccomp's _db_chain_lt: higher argument index first, then EQ/NE/MASKED_EQ before
  * LT/LE before GT/GE, then the larger datum (the smaller for LT/LE). 0: neither first. */
 static int cmp_node(struct node x, struct node y)
@@ -808,24 +813,48 @@ static int shared(const struct rule *x, const struct rule *y)
 	return l;
 }
 
+/* Each level's node identity in turn (libseccomp's _db_chain_eq as an order): the rules
+ * that share a tree node down to some level become neighbours. */
+static int cmp_path(const void *a, const void *b)
+{
+	const struct rule *x = a, *y = b;
+	int c;
+
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	for (int l = 0; l < levels(x) && l < levels(y); l++) {
+		struct node p = level(x, l), q = level(y, l);
+
+		if ((c = cmp_node(p, q)) != 0)
+			return c;
+		if (p.op != q.op)
+			return p.op < q.op ? -1 : 1;
+		if (p.mask != q.mask)
+			return p.mask < q.mask ? -1 : 1;
+	}
+	if (x->ncond != y->ncond)
+		return x->ncond < y->ncond ? -1 : 1;
+	return x->seq - y->seq;
+}
+
 /* libseccomp adds a rule's chain level by level: a node equal to one on the level merges
  * into it, any other goes before the first node _db_chain_lt puts after it, so behind the
  * ties already there (equal datum, other op or mask). A tie on a level is thus broken by
  * which node was created first, i.e. by the earliest rule that shares it: not by the two
  * rules compared, whose order a third rule can decide (and a sort needs a total order).
- * `rules`: one syscall's rules in profile order. */
-static void mark_first(struct rule *rules, int n)
+ * `r`: one syscall's rules in cmp_path order, where each node's rules are a run. */
+static void mark_first(struct rule *r, int n)
 {
-	for (int i = 0; i < n; i++) {
-		struct rule *r = &rules[i];
+	for (int l = 0; l < MAX_LEVELS; l++)
+		for (int i = 0, end; i < n; i = end) {
+			int min = r[i].seq;
 
-		for (int l = 0; l < levels(r); l++)
-			r->first[l] = (uint16_t)r->seq;
-		for (int j = 0; j < i; j++)
-			for (int l = shared(r, &rules[j]) - 1; l >= 0; l--)
-				if (rules[j].first[l] < r->first[l])
-					r->first[l] = rules[j].first[l];
-	}
+			for (end = i + 1; end < n && shared(&r[end - 1], &r[end]) > l; end++)
+				min = r[end].seq < min ? r[end].seq : min;
+			for (int k = i; k < end; k++)
+				r[k].c[l / LEVELS_PER_COND].first[l % LEVELS_PER_COND] =
+				    (uint16_t)min;
+		}
 }
 
 /* libseccomp's tree, tried depth first, as a sort of the rules: the first whose conditions
@@ -840,30 +869,23 @@ static int cmp_rule(const void *a, const void *b)
 	for (int l = 0; l < levels(x) && l < levels(y); l++) {
 		if ((c = cmp_node(level(x, l), level(y, l))) != 0)
 			return c;
-		if (x->first[l] != y->first[l])
-			return x->first[l] < y->first[l] ? -1 : 1;
+		if (first(x, l) != first(y, l))
+			return first(x, l) < first(y, l) ? -1 : 1;
 	}
 	if (x->ncond != y->ncond)
 		return x->ncond < y->ncond ? -1 : 1;
 	return x->seq - y->seq;
 }
 
-static int cmp_nr_seq(const void *a, const void *b)
-{
-	const struct rule *x = a, *y = b;
-
-	if (x->nr != y->nr)
-		return x->nr < y->nr ? -1 : 1;
-	return x->seq - y->seq;
-}
-
 /* Each syscall's rules in the order libseccomp's filter tries them. */
 static void order_rules(struct rule *rules, int n)
 {
-	rt_qsort(rules, n, sizeof(rules[0]), cmp_nr_seq);
+	rt_qsort(rules, n, sizeof(rules[0]), cmp_path);
 	for (int i = 0, end; i < n; i = end) {
 		for (end = i; end < n && rules[end].nr == rules[i].nr;)
 			end++;
+		if (end - i == 1)
+			continue; /* nothing to order */
 		mark_first(rules + i, end - i);
 		rt_qsort(rules + i, end - i, sizeof(rules[0]), cmp_rule);
 	}
