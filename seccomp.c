@@ -150,7 +150,9 @@ static const char *const arch_names[] = {
 
 struct cond {
 	uint8_t arg, op;
-	uint16_t first[2]; /* per tree level (half): the seq of the rule that created its node */
+	/* per tree level (half): the seq of the rule that created its node (mark_first); in
+	 * the padding, as rt_qsort's swaps pay for every byte of struct rule */
+	uint16_t first[2];
 	uint64_t value, value2;
 };
 
