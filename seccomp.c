@@ -150,12 +150,19 @@ static const char *const arch_names[] = {
 
 struct cond {
 	uint8_t arg, op;
+	/* per tree level (half): the seq of the rule that created its node (mark_first); in
+	 * the padding, as rt_qsort's swaps pay for every byte of struct rule */
+	uint16_t first[2];
 	uint64_t value, value2;
 };
 
+/* A rule's chain in libseccomp's tree: one level per 32-bit half compared. */
+#define LEVELS_PER_COND (ARGS_64 ? 2 : 1)
+#define MAX_LEVELS	(6 * LEVELS_PER_COND)
+
 struct rule {
 	uint32_t nr, ret;
-	int seq; /* profile order: ties between rules are broken by it */
+	int seq; /* profile order */
 	int ncond;
 	struct cond c[6];
 };
@@ -742,7 +749,7 @@ static int op_rank(uint8_t op)
 
 /* One 32-bit half of a condition as libseccomp's tree sees it. */
 struct node {
-	int rank;
+	int arg, rank;
 	uint32_t op, datum, mask;
 };
 
@@ -750,7 +757,7 @@ static struct node half(const struct cond *c, bool hi)
 {
 	uint64_t m = c->op == OP_MASKED_EQ ? c->value : ~0ULL;
 	uint64_t d = (c->op == OP_MASKED_EQ ? c->value2 : c->value) & m;
-	struct node n = { op_rank(c->op), c->op, (uint32_t)(hi ? d >> 32 : d),
+	struct node n = { c->arg, op_rank(c->op), c->op, (uint32_t)(hi ? d >> 32 : d),
 			  (uint32_t)(hi ? m >> 32 : m) };
 
 	if (c->op == OP_NE)
@@ -760,10 +767,28 @@ static struct node half(const struct cond *c, bool hi)
 	return n;
 }
 
-/* -1/1: ordered; 0: the same node (libseccomp merges it, look further); 2: a tie that
- * libseccomp breaks by insertion order. */
+static int levels(const struct rule *r)
+{
+	return r->ncond * LEVELS_PER_COND;
+}
+
+/* Level l of a rule's chain: each condition's high half (64-bit args only), then its low. */
+static struct node level(const struct rule *r, int l)
+{
+	return half(&r->c[l / LEVELS_PER_COND], ARGS_64 && l % 2 == 0);
+}
+
+static uint16_t first(const struct rule *r, int l)
+{
+	return r->c[l / LEVELS_PER_COND].first[l % LEVELS_PER_COND];
+}
+
+/* libseccomp's _db_chain_lt: higher argument index first, then EQ/NE/MASKED_EQ before
+ * LT/LE before GT/GE, then the larger datum (the smaller for LT/LE). 0: neither first. */
 static int cmp_node(struct node x, struct node y)
 {
+	if (x.arg != y.arg)
+		return x.arg > y.arg ? -1 : 1;
 	if (x.rank != y.rank)
 		return x.rank > y.rank ? -1 : 1;
 	if (x.datum != y.datum) {
@@ -771,25 +796,71 @@ static int cmp_node(struct node x, struct node y)
 			return x.datum < y.datum ? -1 : 1;
 		return x.datum > y.datum ? -1 : 1;
 	}
-	return x.op == y.op && x.mask == y.mask ? 0 : 2;
+	return 0;
 }
 
-/* libseccomp merges a syscall's conditional rules into a tree whose levels it tries in a
- * fixed order, whatever the profile order: higher argument index first, then EQ/NE/
- * MASKED_EQ before LT/LE before GT/GE, then the larger datum (the smaller for LT/LE),
- * high half before low half; a rule that is a prefix of another comes first. Reproduced
- * as a sort of the rules: the first whose conditions hold wins. */
-static int cmp_cond(const struct cond *x, const struct cond *y)
+/* libseccomp's _db_chain_eq: one node of the tree, which the rules sharing it merge into. */
+static bool same_node(struct node x, struct node y)
 {
+	return !cmp_node(x, y) && x.op == y.op && x.mask == y.mask;
+}
+
+/* How many levels of two chains lie on the same tree nodes. */
+static int shared(const struct rule *x, const struct rule *y)
+{
+	int n = levels(x) < levels(y) ? levels(x) : levels(y), l = 0;
+
+	while (l < n && same_node(level(x, l), level(y, l)))
+		l++;
+	return l;
+}
+
+/* Each level's node identity in turn (libseccomp's _db_chain_eq as an order): the rules
+ * that share a tree node down to some level become neighbours. */
+static int cmp_path(const void *a, const void *b)
+{
+	const struct rule *x = a, *y = b;
 	int c;
 
-	if (x->arg != y->arg)
-		return x->arg > y->arg ? -1 : 1;
-	if (ARGS_64 && (c = cmp_node(half(x, true), half(y, true))) != 0)
-		return c;
-	return cmp_node(half(x, false), half(y, false));
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	for (int l = 0; l < levels(x) && l < levels(y); l++) {
+		struct node p = level(x, l), q = level(y, l);
+
+		if ((c = cmp_node(p, q)) != 0)
+			return c;
+		if (p.op != q.op)
+			return p.op < q.op ? -1 : 1;
+		if (p.mask != q.mask)
+			return p.mask < q.mask ? -1 : 1;
+	}
+	if (x->ncond != y->ncond)
+		return x->ncond < y->ncond ? -1 : 1;
+	return x->seq - y->seq;
 }
 
+/* libseccomp adds a rule's chain level by level: a node equal to one on the level merges
+ * into it, any other goes before the first node _db_chain_lt puts after it, so behind the
+ * ties already there (equal datum, other op or mask). A tie on a level is thus broken by
+ * which node was created first, i.e. by the earliest rule that shares it: not by the two
+ * rules compared, whose order a third rule can decide (and a sort needs a total order).
+ * `r`: one syscall's rules in cmp_path order, where each node's rules are a run. */
+static void mark_first(struct rule *r, int n)
+{
+	for (int l = 0; l < MAX_LEVELS; l++)
+		for (int i = 0, end; i < n; i = end) {
+			int min = r[i].seq;
+
+			for (end = i + 1; end < n && shared(&r[end - 1], &r[end]) > l; end++)
+				min = r[end].seq < min ? r[end].seq : min;
+			for (int k = i; k < end; k++)
+				r[k].c[l / LEVELS_PER_COND].first[l % LEVELS_PER_COND] =
+				    (uint16_t)min;
+		}
+}
+
+/* libseccomp's tree, tried depth first, as a sort of the rules: the first whose conditions
+ * hold wins. A rule that is a prefix of another comes first (libseccomp drops the longer). */
 static int cmp_rule(const void *a, const void *b)
 {
 	const struct rule *x = a, *y = b;
@@ -797,14 +868,29 @@ static int cmp_rule(const void *a, const void *b)
 
 	if (x->nr != y->nr)
 		return x->nr < y->nr ? -1 : 1;
-	for (int i = 0; i < x->ncond && i < y->ncond; i++)
-		if ((c = cmp_cond(&x->c[i], &y->c[i])) == 2)
-			return x->seq - y->seq;
-		else if (c != 0)
+	for (int l = 0; l < levels(x) && l < levels(y); l++) {
+		if ((c = cmp_node(level(x, l), level(y, l))) != 0)
 			return c;
+		if (first(x, l) != first(y, l))
+			return first(x, l) < first(y, l) ? -1 : 1;
+	}
 	if (x->ncond != y->ncond)
 		return x->ncond < y->ncond ? -1 : 1;
 	return x->seq - y->seq;
+}
+
+/* Each syscall's rules in the order libseccomp's filter tries them. */
+static void order_rules(struct rule *rules, int n)
+{
+	rt_qsort(rules, n, sizeof(rules[0]), cmp_path);
+	for (int i = 0, end; i < n; i = end) {
+		for (end = i; end < n && rules[end].nr == rules[i].nr;)
+			end++;
+		if (end - i == 1)
+			continue; /* nothing to order */
+		mark_first(rules + i, end - i);
+		rt_qsort(rules + i, end - i, sizeof(rules[0]), cmp_rule);
+	}
 }
 
 static void add_interval(struct interval *iv, int *n, uint32_t start, uint32_t ret, int first,
@@ -864,7 +950,7 @@ static int generate(struct prof *pr, struct interval *iv, int *block, struct rt_
 	struct gen g = { .ins = pr->f->insns, .top = SC_MAX_INSNS };
 	int n, root;
 
-	rt_qsort(pr->rules, pr->nrules, sizeof(pr->rules[0]), cmp_rule);
+	order_rules(pr->rules, pr->nrules);
 	n = intervals(pr, iv);
 	ret(&g, pr->def); /* the last instruction: a syscall without rules */
 	for (int i = n - 1; i >= 0; i--)

@@ -140,6 +140,49 @@ static bool op_holds(const char *op, uint64_t a, uint64_t v, uint64_t v2)
 	return (a & v) == (v2 & v);
 }
 
+/* Rules whose nodes tie on a tree level (equal datum, other op or mask): libseccomp keeps
+ * the node created first in front, so a third rule sharing a node can decide the order of
+ * two others (the three below once made a cycle of runt's sort). From seccomp-diff. */
+#define FCNTL_A                                                                                    \
+	"{'names':['fcntl'],'action':'SCMP_ACT_KILL','args':["                                     \
+	"{'index':0,'value':2,'op':'SCMP_CMP_EQ'}]}"
+#define FCNTL_B                                                                                    \
+	"{'names':['fcntl'],'action':'SCMP_ACT_KILL_PROCESS','args':[{'index':0,"                  \
+	"'value':18446744073709551614,'valueTwo':2147483647,'op':'SCMP_CMP_MASKED_EQ'}]}"
+#define FCNTL_C                                                                                    \
+	"{'names':['fcntl'],'action':'SCMP_ACT_LOG','args':["                                      \
+	"{'index':0,'value':2147483647,'op':'SCMP_CMP_EQ'}]}"
+
+static void test_tree_order(void)
+{
+	must_compile("{'defaultAction':'SCMP_ACT_TRAP','syscalls':[" FCNTL_A "," FCNTL_B "," FCNTL_C
+		     "]}",
+		     "EQ 2, MASKED_EQ 0x7ffffffe/0xfffffffe, EQ 0x7fffffff");
+	is_int(run("fcntl", 0x7fffffff, 0), LOG, "EQ 0x7fffffff shares EQ 2's first node: first");
+	is_int(run("fcntl", 0x7ffffffe, 0), KILL_P, "then the MASKED_EQ");
+	is_int(run("fcntl", 2, 0), KILL_T, "then EQ 2");
+	is_int(run("fcntl", 3, 0), TRAP, "none: the default");
+	must_compile("{'defaultAction':'SCMP_ACT_TRAP','syscalls':[" FCNTL_C "," FCNTL_B "]}",
+		     "EQ 0x7fffffff, MASKED_EQ");
+	is_int(run("fcntl", 0x7fffffff, 0), LOG, "the EQ node came first");
+	must_compile("{'defaultAction':'SCMP_ACT_TRAP','syscalls':[" FCNTL_B "," FCNTL_C "]}",
+		     "MASKED_EQ, EQ 0x7fffffff");
+	if (__SIZEOF_LONG__ == 8) /* 32-bit: no high halves, the larger low datum first */
+		is_int(run("fcntl", 0x7fffffff, 0), KILL_P, "the MASKED_EQ node came first");
+
+	must_compile("{'defaultAction':'SCMP_ACT_KILL_PROCESS','syscalls':["
+		     "{'names':['write'],'action':'SCMP_ACT_ALLOW','args':[{'index':0,"
+		     "'value':4294967296,'valueTwo':0,'op':'SCMP_CMP_MASKED_EQ'}]},"
+		     "{'names':['write'],'action':'SCMP_ACT_KILL','args':[{'index':0,"
+		     "'value':9223372036854775808,'valueTwo':0,'op':'SCMP_CMP_MASKED_EQ'}]},"
+		     "{'names':['write'],'action':'SCMP_ACT_ERRNO','errnoRet':5,'args':[{'index':0,"
+		     "'value':4294967301,'valueTwo':5,'op':'SCMP_CMP_MASKED_EQ'}]}]}",
+		     "three MASKED_EQ, the first and last on one high node");
+	if (__SIZEOF_LONG__ == 8)
+		is_int(run("write", 0xffffffff, 0), ERRNO(5),
+		       "the last rule shares the first node, its low datum is larger: first");
+}
+
 /* Each operator against every edge value, as unsigned 64-bit numbers (libseccomp's rule). */
 static void check_op(const char *op, uint64_t v, uint64_t v2)
 {
@@ -405,6 +448,7 @@ int main(void)
 	test_actions();
 	test_ops();
 	test_args();
+	test_tree_order();
 	test_archs();
 	test_long_jumps();
 	test_errors();
