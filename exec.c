@@ -44,22 +44,11 @@ struct sync_msg {
 	char msg[RT_ERR_MAX];
 };
 
-static bool all_zero(const void *p, size_t n)
-{
-	for (const unsigned char *b = p; n--; b++)
-		if (*b)
-			return false;
-	return true;
-}
-
-/* c is 68 KB, mostly a seccomp program and path buffers a plain `run` never writes. In
- * static storage it is zero already, and reading its untouched pages maps the shared zero
- * page; a memset would fault every page in, charged to runt's cgroup and copied again
- * when the child writes to it (the memory.max floor, issue 8). */
+/* c is 68 KB of static storage, mostly a seccomp program and path buffers a plain `run`
+ * never writes. */
 void exec_init(struct container *c)
 {
-	if (!all_zero(c, sizeof(*c)))
-		memset(c, 0, sizeof(*c));
+	rt_clear_cold(c, sizeof(*c));
 	c->fifo_fd = c->sync_fd = c->pidfd = c->console_fd = -1;
 	c->st.dirfd = -1;
 	c->cg.dirfd = -1;

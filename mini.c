@@ -1,5 +1,5 @@
 /* mini.c - libc stand-ins sized for runt: gmtime without timezones, realpath via /proc,
- * a heapsort, an /etc/passwd lookup and a bounded line reader (see mini.h for why). */
+ * a heapsort, an /etc/passwd lookup, a bounded line reader and a lazy clear (see mini.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -52,6 +52,15 @@ char *rt_realpath(const char *path, char *out)
 	}
 	out[n] = '\0';
 	return out;
+}
+
+void rt_clear_cold(void *p, size_t n)
+{
+	for (const unsigned char *b = p, *end = b + n; b < end; b++)
+		if (*b) {
+			memset(p, 0, n);
+			return;
+		}
 }
 
 char *rt_strstr(const char *hay, const char *needle)
