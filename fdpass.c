@@ -7,9 +7,16 @@
 
 int fdpass_send(int sock, int fd, const void *data, size_t len)
 {
+	return fdpass_sendto(sock, NULL, 0, fd, data, len);
+}
+
+int fdpass_sendto(int sock, const void *to, socklen_t tolen, int fd, const void *data, size_t len)
+{
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { (void *)data, len };
-	struct msghdr mh = { .msg_iov = &iov,
+	struct msghdr mh = { .msg_name = (void *)to,
+			     .msg_namelen = tolen,
+			     .msg_iov = &iov,
 			     .msg_iovlen = 1,
 			     .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf) };

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "fmt.h"
 #include "log.h"
 #include "mini.h"
@@ -241,9 +242,33 @@ void notify_forward(struct notify *n)
 	}
 }
 
+/* sd_notify_barrier: systemd closes the pipe's write end once it has handled every earlier
+ * message; EOF on the read end means MAINPID=runt was read while runt still lived. */
+static void barrier(struct notify *n)
+{
+	struct pollfd p = { .events = POLLIN };
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		log_msg(LOG_WARN, "notify: barrier: %s", strerror(errno));
+		return;
+	}
+	p.fd = fds[0];
+	if (fdpass_sendto(n->out, &n->host, n->host_len, fds[1], "BARRIER=1", 9) < 0)
+		log_msg(LOG_WARN, "notify: send BARRIER=1: %s", strerror(errno));
+	close(fds[1]);
+	while (poll(&p, 1, NOTIFY_BARRIER_MS) < 0 && errno == EINTR)
+		;
+	if (!p.revents)
+		log_msg(LOG_WARN, "notify: NOTIFY_SOCKET did not answer BARRIER=1 in %d ms",
+			NOTIFY_BARRIER_MS);
+	close(fds[0]);
+}
+
 /* systemd only learns the exit status of its own children: MAINPID pointing at the init
- * (runt's child) turns a failed container into a clean "Deactivated successfully". The
- * datagram is queued before runt exits, and systemd reads notifications before SIGCHLD. */
+ * (runt's child) turns a failed container into a clean "Deactivated successfully". A
+ * datagram is not enough: systemd may read it after runt exited ("New main PID does not
+ * exist or is a zombie", seen in CI), so runt waits for a barrier before it goes on. */
 void notify_handback(struct notify *n)
 {
 	char msg[32];
@@ -255,6 +280,8 @@ void notify_handback(struct notify *n)
 	len = rt_snprintf(msg, sizeof(msg), "MAINPID=%d\n", (int)getpid());
 	if (sendto(n->out, msg, len, MSG_NOSIGNAL, (struct sockaddr *)&n->host, n->host_len) < 0)
 		log_msg(LOG_WARN, "notify: hand MAINPID back: %s", strerror(errno));
+	else
+		barrier(n);
 }
 
 static long now_ms(void)

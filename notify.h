@@ -18,7 +18,8 @@
 #define NOTIFY_MOUNT	   "/run/notify"
 #define NOTIFY_CONTAINER   NOTIFY_MOUNT "/notify.sock"
 #define NOTIFY_MSG_MAX	   4096
-#define NOTIFY_TIMEOUT_DEF 60 /* seconds `start` waits for READY=1 (RUNT_NOTIFY_TIMEOUT) */
+#define NOTIFY_TIMEOUT_DEF 60	/* seconds `start` waits for READY=1 (RUNT_NOTIFY_TIMEOUT) */
+#define NOTIFY_BARRIER_MS  5000 /* as systemd-notify --wait: a busy PID 1 still answers */
 
 struct notify {
 	int fd;	   /* datagram socket bound in the state dir; -1: not proxying */

@@ -82,7 +82,7 @@ leftovers_check "notify run -d"
 # --- run in the foreground keeps forwarding after READY ---
 id=$(cid fg)
 B=$(bundle fg /bin/sh -c 'probe notify "READY=1"; sleep 0.2; probe notify "STATUS=still here"')
-receiver 3
+receiver 4
 export NOTIFY_SOCKET=$HOST
 rtc run --bundle "$B" "$id"
 unset NOTIFY_SOCKET
@@ -98,6 +98,10 @@ set -- $mains
 check_eq "run: three messages name MAINPID" 3 $#
 check "run: the last one, after the init exited, names another pid (runt's own)" \
 	test "${1:-}" = "${2:-}" -a "${2:-}" != "${3:-}" -a -n "${3:-}"
+# A datagram alone raced runt's exit under systemd (it read MAINPID once runt was a zombie):
+# runt waits for sd_notify's barrier, which must come last.
+check_eq "run: a BARRIER=1 follows the hand-back" BARRIER=1 \
+	"$(received | sed -n 's/^notify=//p' | tail -n 1)"
 leftovers_check "notify run in the foreground"
 
 # --- no READY: a clear error, bounded by RUNT_NOTIFY_TIMEOUT ---
