@@ -44,11 +44,8 @@ struct sync_msg {
 	char msg[RT_ERR_MAX];
 };
 
-/* c is 68 KB of static storage, mostly a seccomp program and path buffers a plain `run`
- * never writes. */
 void exec_init(struct container *c)
 {
-	rt_clear_cold(c, sizeof(*c));
 	c->fifo_fd = c->sync_fd = c->pidfd = c->console_fd = -1;
 	c->st.dirfd = -1;
 	c->cg.dirfd = -1;
@@ -718,7 +715,7 @@ static int drive_child(struct container *c, bool joining, struct rt_err *err)
 	}
 }
 
-static int start_child(struct container *c, bool in_cgroup, bool joining, struct rt_err *err)
+static int start_child(struct container *c, bool in_cgroup, struct rt_err *err)
 {
 	int r;
 
@@ -728,10 +725,10 @@ static int start_child(struct container *c, bool in_cgroup, bool joining, struct
 		return r;
 	if (sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
 		return child_died(c, err);
-	return drive_child(c, joining, err);
+	return 0;
 }
 
-static void kill_child(struct container *c)
+void exec_kill(struct container *c)
 {
 	if (c->pidfd >= 0)
 		rt_pidfd_send_signal(c->pidfd, SIGKILL);
@@ -771,9 +768,8 @@ static int spawn(struct container *c, bool joining, struct rt_err *err)
 	}
 	close(sv[1]);
 	c->sync_fd = sv[0];
-	r = start_child(c, in_cgroup, joining, err);
-	if (r < 0)
-		kill_child(c);
+	if ((r = start_child(c, in_cgroup, err)) < 0)
+		exec_kill(c);
 	return r;
 out_close:
 	close(sv[0]);
@@ -786,9 +782,22 @@ int exec_spawn(struct container *c, struct rt_err *err)
 	return spawn(c, false, err);
 }
 
+int exec_wait_ready(struct container *c, struct rt_err *err)
+{
+	int r = drive_child(c, false, err);
+
+	if (r < 0)
+		exec_kill(c);
+	return r;
+}
+
 int exec_join(struct container *c, struct rt_err *err)
 {
-	return spawn(c, true, err);
+	int r = spawn(c, true, err);
+
+	if (r == 0 && (r = drive_child(c, true, err)) < 0)
+		exec_kill(c);
+	return r;
 }
 
 /* Every namespace of the target that is not also ours gets joined; comparing the links

@@ -45,11 +45,17 @@ struct container {
 	struct sc_filter seccomp; /* compiled by runt before clone; the child loads it */
 };
 
-/* Clears c (left untouched when already zero: callers keep it in static storage). */
+/* c must be zeroed static storage, used once per process: 68 KB that a plain `run` mostly
+ * never touches, so neither clearing nor even reading it faults those pages in (memory.max
+ * floor and start-up time, issue 8). */
 void exec_init(struct container *c);
-/* Clone the init, drive it through setup; on return it blocks on the fifo. On failure the
- * child is killed and reaped, and err says what the child reported. */
+/* Clone the init and let it start its setup; c->pid is its host pid (final unless
+ * c->ns.grandchild). exec_wait_ready then drives it until it blocks on the fifo, ready. On
+ * failure of either the child is killed and reaped, and err says what the child reported. */
 int exec_spawn(struct container *c, struct rt_err *err);
+int exec_wait_ready(struct container *c, struct rt_err *err);
+/* Kill and reap the init exec_spawn made (a step between spawn and ready failed). */
+void exec_kill(struct container *c);
 /* `exec`: a new process in the running container c->pid (its namespaces, opened into
  * c->ns, and its cgroup c->cg). Returns once the process has called execve. */
 int exec_join(struct container *c, struct rt_err *err);

@@ -54,15 +54,6 @@ char *rt_realpath(const char *path, char *out)
 	return out;
 }
 
-void rt_clear_cold(void *p, size_t n)
-{
-	for (const unsigned char *b = p, *end = b + n; b < end; b++)
-		if (*b) {
-			memset(p, 0, n);
-			return;
-		}
-}
-
 char *rt_strstr(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);

@@ -1,6 +1,6 @@
 /* mini.h - small stand-ins for the libc calls whose musl versions drag in stdio, locks,
  * thread broadcasts, timezones or NSS (issue 8: binary size). Same signatures as libc's,
- * so scripts/slim-libc.sh swaps them mechanically; plus rt_clear_cold (memory floor). */
+ * so scripts/slim-libc.sh swaps them mechanically. */
 #ifndef RUNT_MINI_H
 #define RUNT_MINI_H
 
@@ -27,11 +27,6 @@ long rt_strtol(const char *s, char **end, int base);
 long long rt_strtoll(const char *s, char **end, int base);
 unsigned long rt_strtoul(const char *s, char **end, int base);
 unsigned long long rt_strtoull(const char *s, char **end, int base);
-
-/* memset(p, 0, n) unless p is all zero already: reading never-written pages of static
- * storage maps the shared zero page, clearing them would fault each one in, charged to
- * runt's cgroup and copied again when the child writes (the memory.max floor, issue 8). */
-void rt_clear_cold(void *p, size_t n);
 
 /* Naive search: runt looks for ".." or a word in a few hundred bytes; musl's two-way
  * strstr is 1.3 KB. */

@@ -497,48 +497,6 @@ static void rollback(struct container *c)
 		hook_run_warn(&c->spec, HOOK_POSTSTOP, &c->hooks, "stopped", 0);
 }
 
-static int create_container(struct cli *cli, struct container *c, bool foreground, int *proxy,
-			    struct rt_err *err)
-{
-	static char bundle[PATH_MAX];
-	int r;
-
-	if ((r = load_bundle(cli, c, bundle, err)) < 0 || (r = plan_fds(cli, c, true, err)) < 0 ||
-	    (r = plan_terminal(cli, c, foreground, proxy, err)) < 0)
-		return r;
-	if ((r = state_create(&c->st, cli->root, c->id, err)) < 0)
-		return r;
-	if ((r = prepare_host(cli, c, err)) < 0 || (r = exec_spawn(c, err)) < 0)
-		goto out_rollback;
-	if ((r = record_state(c, err)) < 0)
-		goto out_kill;
-	if (cli->pid_file && (r = state_write_pidfile(cli->pid_file, c->pid, err)) < 0)
-		goto out_kill;
-	cg_close(&c->cg);
-	return 0;
-out_kill:
-	if (c->pidfd >= 0)
-		rt_pidfd_send_signal(c->pidfd, SIGKILL);
-	if (c->direct_child > 0)
-		waitpid(c->direct_child, NULL, 0);
-out_rollback:
-	rollback(c);
-	return r;
-}
-
-static int cmd_create(struct cli *cli, struct rt_err *err)
-{
-	static struct container c; /* zeroed storage: see exec_init */
-	int proxy, r;
-
-	exec_init(&c);
-	sigprocmask(SIG_SETMASK, NULL, &c.sigmask);
-	r = create_container(cli, &c, false, &proxy, err);
-	if (r == 0)
-		exec_release(&c);
-	return r;
-}
-
 /* The init holds the fifo's read side; writing one byte releases it into execve. */
 static int release_init(struct rt_state *st, struct rt_err *err)
 {
@@ -556,6 +514,64 @@ static int release_init(struct rt_state *st, struct rt_err *err)
 	if (unlinkat(st->dirfd, STATE_FIFO, 0) < 0)
 		return rt_sysfail(err, "remove %s/%s", st->dir, STATE_FIFO);
 	return 0;
+}
+
+/* What runt owes a new init, done while it sets itself up on the other CPU: its state (the
+ * pid is final unless a grandchild becomes the init), the pid file and, for `run`, its
+ * start: the fifo's byte waits for the init, which then execs without asking runt again. */
+static int owe_init(struct cli *cli, struct container *c, bool run, struct rt_err *err)
+{
+	int r;
+
+	if ((r = record_state(c, err)) < 0)
+		return r;
+	if (cli->pid_file && (r = state_write_pidfile(cli->pid_file, c->pid, err)) < 0)
+		return r;
+	if (run &&
+	    ((r = notify_open(&c->notify, &c->st, err)) < 0 || (r = release_init(&c->st, err)) < 0))
+		return r;
+	return 0;
+}
+
+static int create_container(struct cli *cli, struct container *c, bool run, int *proxy,
+			    struct rt_err *err)
+{
+	static char bundle[PATH_MAX];
+	int r;
+
+	if ((r = load_bundle(cli, c, bundle, err)) < 0 || (r = plan_fds(cli, c, true, err)) < 0 ||
+	    (r = plan_terminal(cli, c, run && !cli->detach, proxy, err)) < 0)
+		return r;
+	if ((r = state_create(&c->st, cli->root, c->id, err)) < 0)
+		return r;
+	if ((r = prepare_host(cli, c, err)) < 0 || (r = exec_spawn(c, err)) < 0)
+		goto out_rollback;
+	if (!c->ns.grandchild && (r = owe_init(cli, c, run, err)) < 0)
+		goto out_kill;
+	if ((r = exec_wait_ready(c, err)) < 0)
+		goto out_rollback;
+	if (c->ns.grandchild && (r = owe_init(cli, c, run, err)) < 0)
+		goto out_kill;
+	cg_close(&c->cg);
+	return 0;
+out_kill:
+	exec_kill(c);
+out_rollback:
+	rollback(c);
+	return r;
+}
+
+static int cmd_create(struct cli *cli, struct rt_err *err)
+{
+	static struct container c; /* zeroed storage: see exec_init */
+	int proxy, r;
+
+	exec_init(&c);
+	sigprocmask(SIG_SETMASK, NULL, &c.sigmask);
+	r = create_container(cli, &c, false, &proxy, err);
+	if (r == 0)
+		exec_release(&c);
+	return r;
 }
 
 static int open_container(struct cli *cli, struct rt_state *st, bool lock, struct rt_err *err)
@@ -659,12 +675,8 @@ static int destroy_container(struct rt_state *st, struct rt_err *err)
 	int r;
 
 	kill_and_wait(st);
-	if (st->cgroup[0]) {
-		if (access(st->cgroup, F_OK) == 0)
-			cg_kill_all(st->cgroup, SIGKILL, err);
-		if ((r = cg_remove(st->cgroup, err)) < 0)
-			return r;
-	}
+	if (st->cgroup[0] && (r = cg_destroy(st->cgroup, err)) < 0)
+		return r;
 	return state_remove(st, err);
 }
 
@@ -823,10 +835,9 @@ static int cmd_run(struct cli *cli, struct rt_err *err)
 	forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, &c.sigmask);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	if ((r = create_container(cli, &c, !cli->detach, &proxy, err)) < 0)
+	if ((r = create_container(cli, &c, true, &proxy, err)) < 0)
 		return r;
-	if ((r = receive_master(proxy, &master, err)) < 0 ||
-	    (r = notify_open(&c.notify, &c.st, err)) < 0 || (r = release_init(&c.st, err)) < 0) {
+	if ((r = receive_master(proxy, &master, err)) < 0) {
 		destroy(&c.st, &ignored);
 		exec_release(&c);
 		return r;
