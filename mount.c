@@ -829,6 +829,16 @@ static int default_dev(struct mnt_ctx *m, struct rt_err *err)
 	return 0;
 }
 
+/* Whether a mount of the new namespace may still be shared (with the host): only when
+ * rootfsPropagation asks for shared, or changes "/" alone. A recursive slave (the default),
+ * private or unbindable leaves no mount shared. */
+static bool maybe_shared(const struct spec *s)
+{
+	unsigned long prop = s->linux.rootfs_propagation;
+
+	return prop && (!(prop & MS_REC) || (prop & MS_SHARED));
+}
+
 static int root_propagation(const struct spec *s, struct rt_err *err)
 {
 	unsigned long prop = s->linux.rootfs_propagation;
@@ -899,9 +909,8 @@ static int bind_rootfs(struct mnt_ctx *m, struct rt_err *err)
 	const char *root = m->s->root_path;
 	int r;
 
-	if ((r = parent_private(root, err)) < 0)
+	if (maybe_shared(m->s) && (r = parent_private(root, err)) < 0)
 		return r;
-
 	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return rt_sysfail(err, "bind rootfs %s", root);
 	m->rootfd = rt_open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -935,7 +944,7 @@ int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
  * to the cwd's own mount (the new root: an rshared bind there would lose its peers), so
  * stand in the old root by fd to make its tree a slave before detaching it: its unmount
  * must never propagate to the host. umount2 follows "." up to the old root by itself. */
-static int pivot_old_root(struct rt_err *err)
+static int pivot_old_root(bool shared, struct rt_err *err)
 {
 	int old = rt_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
 
@@ -945,7 +954,7 @@ static int pivot_old_root(struct rt_err *err)
 		r = rt_sysfail(err, "pivot_root");
 	else if (fchdir(old) < 0)
 		r = rt_sysfail(err, "chdir to the old root");
-	else if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+	else if (shared && mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		r = rt_sysfail(err, "make old root a slave");
 	else if (umount2(".", MNT_DETACH) < 0)
 		r = rt_sysfail(err, "detach old root");
@@ -964,7 +973,7 @@ int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
 			return rt_sysfail(err, "move rootfs to /");
 		if (chroot(".") < 0)
 			return rt_sysfail(err, "chroot");
-	} else if ((r = pivot_old_root(err)) < 0) {
+	} else if ((r = pivot_old_root(maybe_shared(m->s), err)) < 0) {
 		return r;
 	}
 	close(m->rootfd);
@@ -987,28 +996,34 @@ static int readonly_path(const char *path, struct rt_err *err)
 	return remount_bind(path, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, path, err);
 }
 
-/* Files are hidden under /dev/null, directories under an empty read-only tmpfs. */
-static int mask_path(const char *path, struct rt_err *err)
+/* Files are hidden under /dev/null, directories under an empty read-only tmpfs: one for
+ * all of them (*dirs is the first directory masked), as a bind costs far less than a new
+ * superblock. Read-only is the superblock's own flag, so every bind of it is read-only. */
+static int mask_path(const char *path, const char **dirs, struct rt_err *err)
 {
 	if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != ENOTDIR && errno != EISDIR)
 		return rt_sysfail(err, "mask %s", path);
+	if (*dirs && mount(*dirs, path, NULL, MS_BIND, NULL) == 0)
+		return 0;
 	if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
 		return rt_sysfail(err, "mask %s", path);
+	*dirs = path;
 	return 0;
 }
 
 int mnt_finalize(struct mnt_ctx *m, struct rt_err *err)
 {
 	const struct spec_linux *l = &m->s->linux;
+	const char *dirs = NULL;
 	int r;
 
 	for (int i = 0; i < l->nreadonly_paths; i++)
 		if ((r = readonly_path(l->readonly_paths[i], err)) < 0)
 			return r;
 	for (int i = 0; i < l->nmasked_paths; i++)
-		if ((r = mask_path(l->masked_paths[i], err)) < 0)
+		if ((r = mask_path(l->masked_paths[i], &dirs, err)) < 0)
 			return r;
 	if (m->s->root_readonly && (r = remount_bind("/", MS_RDONLY, "/", err)) < 0)
 		return r;

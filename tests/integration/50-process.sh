@@ -164,7 +164,7 @@ leftovers_check "root.readonly"
 RUNT_EXTRA_LINUX='"rootfsPropagation": "private"' run_probe prop-private mountinfo
 check_rc "rootfsPropagation private: run exits 0" 0
 check_match "rootfsPropagation private: / is private" '^mount=/ .* prop=private ' "$OUT"
-for p in slave shared; do
+for p in slave shared rslave rprivate rshared unbindable; do
 	RUNT_EXTRA_LINUX="\"rootfsPropagation\": \"$p\"" run_probe "prop-$p" mountinfo
 	check_rc "rootfsPropagation $p: run exits 0" 0
 	leftovers_check "rootfsPropagation $p (no mount leaks to the host)"

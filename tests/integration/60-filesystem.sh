@@ -37,7 +37,8 @@ leftovers_check "default /dev"
 # --- maskedPaths and readonlyPaths ---
 id=$(cid mask)
 B=$(bundle mask /bin/probe stat /proc/kcore read /proc/keys stat /sys/firmware \
-	write /proc/sysrq-trigger x write /proc/sys/kernel/domainname x mountinfo)
+	write /proc/sysrq-trigger x write /proc/sys/kernel/domainname x write /sys/firmware/new x \
+	mountinfo)
 rtc run --bundle "$B" "$id"
 check_rc "run with masked paths exits 0" 0
 # some kernels (CONFIG_PROC_KCORE=n, this CI host's) have no /proc/kcore: nothing to mask
@@ -48,6 +49,13 @@ else
 fi
 check_match "/proc/keys reads empty" '^read\./proc/keys=$' "$OUT"
 check_match "/sys/firmware is masked by a read-only tmpfs" '^mount=/sys/firmware type=tmpfs opts=ro[,[:space:]]' "$OUT"
+check_eq "... nothing can be created in it" "error EROFS" "$(kv write./sys/firmware/new "$OUT")"
+# every masked directory is a bind of the first one's tmpfs (one superblock, not ten)
+if [ -d /proc/acpi ]; then
+	check_match "/proc/acpi is masked by a read-only tmpfs too" '^mount=/proc/acpi type=tmpfs opts=ro[,[:space:]]' "$OUT"
+else
+	skip "/proc/acpi is masked by a read-only tmpfs too" "the kernel has no /proc/acpi"
+fi
 if [ -e /proc/sysrq-trigger ]; then
 	check_eq "/proc/sysrq-trigger is read-only" "error EROFS" "$(kv write./proc/sysrq-trigger "$OUT")"
 else
