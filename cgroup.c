@@ -177,11 +177,18 @@ int cg_resolve(struct cg *cg, const struct spec *s, const char *id, bool systemd
 	return 0;
 }
 
+/* The parents exist as a rule: the leaf first, the walk only on ENOENT. */
 static int mkdir_tree(struct cg *cg, struct rt_err *err)
 {
 	char tmp[PATH_MAX];
 	size_t base = strlen(cg->mount);
 
+	if (mkdir(cg->path, 0755) == 0) {
+		cg->created = true;
+		return 0;
+	}
+	if (errno != ENOENT)
+		return errno == EEXIST ? 0 : rt_sysfail(err, "create cgroup %s", cg->path);
 	strlcpy(tmp, cg->path, sizeof(tmp));
 	for (char *p = tmp + base + 1; *p; p++) {
 		if (*p != '/')
@@ -255,7 +262,7 @@ static bool is_hybrid_path(const char *path)
 /* A limit whose controller is not there would be silently void: refuse it by name. */
 static int need_ctrls(const char *dir, unsigned need, const char *what, struct rt_err *err)
 {
-	unsigned missing = need & ~read_ctrls(dir, "cgroup.controllers");
+	unsigned missing = need ? need & ~read_ctrls(dir, "cgroup.controllers") : 0;
 	int c = 0;
 
 	if (!missing)
@@ -319,11 +326,16 @@ static int enable_in(const char *dir, bool root, unsigned need, struct rt_err *e
 
 static int enable_ctrls(const struct cg *cg, unsigned need, struct rt_err *err)
 {
+	unsigned all = read_ctrls(cg->mount, "cgroup.controllers");
 	char tmp[PATH_MAX];
 	size_t base = strlen(cg->mount);
 	char *last;
 	int r;
 
+	/* a controller reaches a cgroup only through every ancestor: if the new one has them
+	 * all, the walk has nothing to do (every create after the first) */
+	if ((read_ctrls(cg->path, "cgroup.controllers") & all) == all)
+		return 0;
 	strlcpy(tmp, cg->path, sizeof(tmp));
 	last = strrchr(tmp, '/');
 	if ((r = enable_in(cg->mount, true, need, err)) < 0)
@@ -429,7 +441,8 @@ static int apply_res(const char *dir, const struct res *res, struct rt_err *err)
 	int n;
 
 	rt_snprintf(probe, sizeof(probe), "%s/io.bfq.weight", dir);
-	n = res_plan(res, access(probe, F_OK) == 0, w, RES_MAX_WRITES, err);
+	n = res_plan(res, (res->io_weight || res->nwdev) && access(probe, F_OK) == 0, w,
+		     RES_MAX_WRITES, err);
 	return n < 0 ? n : apply_writes(dir, w, n, err);
 }
 

@@ -37,10 +37,14 @@ static void state_init(struct rt_state *st, const char *id)
 	strlcpy(st->id, id, sizeof(st->id));
 }
 
+/* The root exists as a rule: one stat, not a mkdir per component. */
 static int mkdir_p(const char *path, mode_t mode, struct rt_err *err)
 {
 	char tmp[PATH_MAX];
+	struct stat sb;
 
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return 0;
 	if (strlcpy(tmp, path, sizeof(tmp)) >= sizeof(tmp))
 		return rt_fail(err, ENAMETOOLONG, "%s: path too long", path);
 	for (char *p = tmp + 1; *p; p++) {
