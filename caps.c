@@ -104,22 +104,34 @@ static int cap_fail(struct rt_err *err, const char *what, int cap, const char *w
 	return rt_sysfail(err, "%s capability %d%s", what, cap, where);
 }
 
-/* Must run before capset: dropping needs CAP_SETPCAP in the effective set. The kernel's
- * last capability is where PR_CAPBSET_READ starts failing with EINVAL, which also works
- * when /proc is not mounted; *known collects the caps the kernel has. */
+/* One syscall per cap: a cap to keep is read, one to drop is dropped (a no-op when it is
+ * not in the set). The kernel's last capability is where either fails with EINVAL, which
+ * also works when /proc is not mounted; *known collects the caps the kernel has. */
+static int bound_one(int cap, bool keep)
+{
+	int r = prctl(keep ? PR_CAPBSET_READ : PR_CAPBSET_DROP, cap, 0, 0, 0);
+
+	/* without CAP_SETPCAP a cap that is not in the set anyway is fine */
+	if (r < 0 && errno == EPERM && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0)
+		return 0;
+	return r < 0 ? -errno : 0;
+}
+
+/* Must run before capset: dropping needs CAP_SETPCAP in the effective set. */
 static int drop_bounding(uint64_t keep, uint64_t *known, struct rt_err *err)
 {
 	*known = 0;
 	for (int cap = 0; cap < 64; cap++) {
-		int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		int r = bound_one(cap, keep & 1ull << cap);
 
-		if (in < 0 && errno == EINVAL)
+		if (r == -EINVAL)
 			break;
-		if (in < 0)
-			return cap_fail(err, "read", cap, " from the bounding set");
+		if (r < 0) {
+			errno = -r;
+			return cap_fail(err, keep & 1ull << cap ? "read" : "drop", cap,
+					" from the bounding set");
+		}
 		*known |= 1ull << cap;
-		if (in && !(keep & 1ull << cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return cap_fail(err, "drop", cap, " from the bounding set");
 	}
 	return 0;
 }

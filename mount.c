@@ -692,8 +692,12 @@ static int finish_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct m
 			struct mnt_target *t, struct rt_err *err)
 {
 	unsigned long fl = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	bool attrs = o->attr.attr_set || o->attr.attr_clr;
 	int r;
 
+	/* a plain filesystem mount (proc, tmpfs, ...) is done: no need to find it again */
+	if (!(o->bind && fl) && !o->nprop && !attrs)
+		return 0;
 	if ((r = target_reopen(m, sm->destination, t, err)) < 0)
 		return r;
 	if (o->bind && fl && (r = remount_bind(t->path, fl, sm->destination, err)) < 0)
@@ -701,9 +705,8 @@ static int finish_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct m
 	for (int i = 0; i < o->nprop; i++)
 		if (mount(NULL, t->path, NULL, o->prop[i], NULL) < 0)
 			return rt_sysfail(err, "set propagation");
-	if ((o->attr.attr_set || o->attr.attr_clr) &&
-	    syscall(SYS_mount_setattr, t->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &o->attr,
-		    sizeof(o->attr)) < 0)
+	if (attrs && syscall(SYS_mount_setattr, t->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &o->attr,
+			     sizeof(o->attr)) < 0)
 		return rt_sysfail(err, "set recursive mount attributes");
 	return 0;
 }
@@ -761,11 +764,31 @@ static int bind_device(struct mnt_ctx *m, const struct spec_device *d, struct rt
 	return r;
 }
 
+/* umask is 0 in the child, so mknod gives the mode asked for: only a node that was there
+ * already is chmod-ed (never through a symlink: the child has not pivoted yet). musl's
+ * fchmodat(AT_SYMLINK_NOFOLLOW) costs five syscalls, so it is not done for every node. */
+static int make_node(int dirfd, const char *name, const struct spec_device *d, struct rt_err *err)
+{
+	mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
+
+	if (mknodat(dirfd, name, device_type(d->type) | mode, makedev(d->major, d->minor)) < 0) {
+		if (errno != EEXIST)
+			return rt_sysfail(err, "mknod %s", d->path);
+		if (fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOTSUP)
+			return rt_sysfail(err, "chmod %s", d->path);
+	}
+	if ((d->has_uid || d->has_gid) &&
+	    fchownat(dirfd, name, d->has_uid ? d->uid : (uid_t)-1, d->has_gid ? d->gid : (gid_t)-1,
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return rt_sysfail(err, "chown %s", d->path);
+	return 0;
+}
+
+/* The parent directory is made as needed inside the rootfs; its O_PATH fd serves mknodat. */
 static int mknod_device(struct mnt_ctx *m, const struct spec_device *d, struct rt_err *err)
 {
 	char parent_path[4096], *slash;
-	mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
-	int parent, r = 0;
+	int parent, r;
 
 	strlcpy(parent_path, d->path, sizeof(parent_path));
 	slash = strrchr(parent_path, '/');
@@ -773,20 +796,7 @@ static int mknod_device(struct mnt_ctx *m, const struct spec_device *d, struct r
 	parent = path_make_in_root(m->rootfd, parent_path[0] ? parent_path : "/", false, err);
 	if (parent < 0)
 		return parent;
-	close(parent);
-	parent = path_open_in_root(m->rootfd, parent_path[0] ? parent_path : "/", O_DIRECTORY);
-	if (parent < 0)
-		return rt_sysfail(err, "open %s", parent_path);
-	if (mknodat(parent, slash + 1, device_type(d->type) | mode, makedev(d->major, d->minor)) <
-		0 &&
-	    errno != EEXIST)
-		r = rt_sysfail(err, "mknod %s", d->path);
-	else if (fchmodat(parent, slash + 1, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOTSUP)
-		r = rt_sysfail(err, "chmod %s", d->path);
-	else if ((d->has_uid || d->has_gid) &&
-		 fchownat(parent, slash + 1, d->has_uid ? d->uid : (uid_t)-1,
-			  d->has_gid ? d->gid : (gid_t)-1, AT_SYMLINK_NOFOLLOW) < 0)
-		r = rt_sysfail(err, "chown %s", d->path);
+	r = make_node(parent, slash + 1, d, err);
 	close(parent);
 	return r;
 }
@@ -806,16 +816,22 @@ static bool dev_is_tmpfs(const struct spec *s)
 	return false;
 }
 
+/* /dev is the tmpfs just mounted: one fd of it for every node and link. */
 static int default_dev(struct mnt_ctx *m, struct rt_err *err)
 {
-	int devfd, r;
+	int devfd = path_open_in_root(m->rootfd, "/dev", O_DIRECTORY), r;
 
-	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
-		if ((r = create_device(m, &default_devices[i], err)) < 0)
-			return r;
-	devfd = path_open_in_root(m->rootfd, "/dev", O_DIRECTORY);
 	if (devfd < 0)
 		return rt_sysfail(err, "open /dev");
+	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+		const struct spec_device *d = &default_devices[i];
+
+		r = m->userns ? bind_device(m, d, err) : make_node(devfd, d->path + 5, d, err);
+		if (r < 0) {
+			close(devfd);
+			return rt_wrap(err, "create device %s", d->path);
+		}
+	}
 	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
 		if (!strcmp(dev_links[i][1], "ptmx"))
 			unlinkat(devfd, "ptmx", 0);

@@ -287,20 +287,33 @@ int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *er
 	return r;
 }
 
-int state_remove(struct rt_state *st, struct rt_err *err)
+static int remove_rest(struct rt_state *st, struct rt_err *err)
 {
-	static const char *const files[] = { STATE_FILE,
-					     STATE_FIFO,
-					     "." STATE_FILE ".tmp",
-					     STATE_CONFIG,
-					     "." STATE_CONFIG ".tmp",
-					     STATE_NOTIFY_SOCK };
+	static const char *const files[] = { STATE_FIFO, "." STATE_FILE ".tmp", STATE_CONFIG,
+					     "." STATE_CONFIG ".tmp", STATE_NOTIFY_SOCK };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (unlinkat(st->dirfd, files[i], 0) < 0 && errno != ENOENT)
 			return rt_sysfail(err, "remove %s/%s", st->dir, files[i]);
 	if (unlinkat(st->dirfd, STATE_NOTIFY, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return rt_sysfail(err, "remove %s/%s", st->dir, STATE_NOTIFY);
+	return 0;
+}
+
+/* Mostly state.json is all there is: the other files are looked for only when rmdir
+ * finds the directory not empty. */
+int state_remove(struct rt_state *st, struct rt_err *err)
+{
+	int r;
+
+	if (unlinkat(st->dirfd, STATE_FILE, 0) < 0 && errno != ENOENT)
+		return rt_sysfail(err, "remove %s/%s", st->dir, STATE_FILE);
+	if (rmdir(st->dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EEXIST)
+		return rt_sysfail(err, "remove %s", st->dir);
+	if ((r = remove_rest(st, err)) < 0)
+		return r;
 	if (rmdir(st->dir) < 0 && errno != ENOENT)
 		return rt_sysfail(err, "remove %s", st->dir);
 	return 0;
