@@ -1014,13 +1014,20 @@ static int readonly_path(const char *path, struct rt_err *err)
 
 /* Files are hidden under /dev/null, directories under an empty read-only tmpfs: one for
  * all of them (*dirs is the first directory masked), as a bind costs far less than a new
- * superblock. Read-only is the superblock's own flag, so every bind of it is read-only. */
+ * superblock. Read-only is the superblock's own flag, so every bind of it is read-only.
+ * The type is looked up first: binding /dev/null onto a directory fails only after the
+ * kernel cloned the mount, and dropping that clone waits for an RCU grace period (~50 us). */
 static int mask_path(const char *path, const char **dirs, struct rt_err *err)
 {
-	if (mount("/dev/null", path, NULL, MS_BIND, NULL) == 0 || errno == ENOENT)
+	struct stat sb;
+
+	if (stat(path, &sb) < 0)
+		return errno == ENOENT ? 0 : rt_sysfail(err, "mask %s", path);
+	if (!S_ISDIR(sb.st_mode)) {
+		if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
+			return rt_sysfail(err, "mask %s", path);
 		return 0;
-	if (errno != ENOTDIR && errno != EISDIR)
-		return rt_sysfail(err, "mask %s", path);
+	}
 	if (*dirs && mount(*dirs, path, NULL, MS_BIND, NULL) == 0)
 		return 0;
 	if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
