@@ -107,7 +107,7 @@ build/podman-seccomp.json: tests/podman-seccomp.py /usr/share/containers/seccomp
 	python3 tests/podman-seccomp.py /usr/share/containers/seccomp.json $@
 
 # After SC_DIFF and PODMAN_SC: a rule's prerequisites are expanded when it is read.
-bench: runt build/tests/probe build/bench/true build/bench/rss build/bench/seccomp-compile \
+bench: runt build/tests/probe build/bench/true build/bench/rss build/bench/floor build/bench/seccomp-compile \
        $(SC_DIFF) $(PODMAN_SC)
 	@sh bench/bench.sh
 

@@ -202,8 +202,7 @@ bench_latency() {
 	fi
 	# What the kernel alone costs for the same namespaces (no rootfs, no mounts): the floor
 	# under every runtime's `run`.
-	hf kernel "$RUNS" -n unshare \
-		"unshare --fork --pid --net --ipc --uts --mount --cgroup $W/true/rootfs/bin/true"
+	hf kernel "$RUNS" -n floor "$TOP/build/bench/floor $W/true/rootfs/bin/true"
 	# The containerd pattern; delete -f so every runtime kills or reaps the same way.
 	set --
 	for r in $RUNTIMES; do
@@ -350,8 +349,8 @@ main() {
 	mkdir -p "$R"
 	chmod 755 "$W"
 	make_bundle "$W/true" /bin/true
-	[ -x "$TOP/build/bench/true" ] && [ -x "$TOP/build/bench/rss" ] ||
-		die "build build/bench/true and build/bench/rss first (make bench does)"
+	[ -x "$TOP/build/bench/true" ] && [ -x "$TOP/build/bench/rss" ] && [ -x "$TOP/build/bench/floor" ] ||
+		die "build build/bench/true, rss and floor first (make bench does)"
 	rm -f "$W/true/rootfs/bin/true"
 	cp "$TOP/build/bench/true" "$W/true/rootfs/bin/true"
 	make_bundle "$W/sleep" sleep 600

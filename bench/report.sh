@@ -190,8 +190,8 @@ plot() {
 	table
 	k=$(awk '$1 == "kernel" { printf "%.2f ms (%.2f–%.2f)", $3, $4, $5 }' "$R/latency")
 	echo
-	echo "Kernel floor: \`unshare --fork --pid --net --ipc --uts --mount --cgroup /bin/true\` (the same"
-	echo "namespaces, no rootfs, no mounts; util-linux, dynamically linked): ${k:-not measured}."
+	echo "Kernel floor: bench/floor.c, one static clone3 making the same six namespaces, execve of"
+	echo "/bin/true, wait (no rootfs, mounts, cgroup or state): ${k:-not measured}."
 	strace_top
 	echo
 	echo "![latency per runtime](benchmarks.png)"
