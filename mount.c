@@ -958,8 +958,9 @@ int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
 
 /* After pivot_root(".", ".") the old root is stacked on the new one. mount(2) resolves "."
  * to the cwd's own mount (the new root: an rshared bind there would lose its peers), so
- * stand in the old root by fd to make its tree a slave before detaching it: its unmount
- * must never propagate to the host. umount2 follows "." up to the old root by itself. */
+ * stand in the old root by fd to make its tree a slave before detaching it when it may
+ * still be shared: its unmount must never propagate to the host. umount2 follows "." up
+ * to the old root by itself. */
 static int pivot_old_root(bool shared, struct rt_err *err)
 {
 	int old = rt_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;

@@ -437,8 +437,6 @@ static int make_fifo(struct container *c, struct rt_err *err)
 	return 0;
 }
 
-/* Hooks need the state JSON members before clone, start and delete need the hooks later,
- * and NOTIFY_SOCKET adds a mount and an env entry to the spec. */
 /* start runs poststart and delete poststop hooks from a copy of config.json (the bundle
  * may have changed or gone by then); without them nothing needs it, nor parses it again. */
 static bool later_hooks(const struct spec *s)
@@ -446,6 +444,8 @@ static bool later_hooks(const struct spec *s)
 	return s->nhooks[HOOK_POSTSTART] || s->nhooks[HOOK_POSTSTOP];
 }
 
+/* Hooks need the state JSON members before clone, start and delete need the hooks later,
+ * and NOTIFY_SOCKET adds a mount and an env entry to the spec. */
 static int prepare_hooks_notify(struct container *c, struct rt_err *err)
 {
 	int r;
