@@ -524,15 +524,13 @@ static int release_init(struct rt_state *st, struct rt_err *err)
 }
 
 /* What runt owes a new init, done while it sets itself up on the other CPU: its state (the
- * pid is final unless a grandchild becomes the init), the pid file and, for `run`, its
- * start: the fifo's byte waits for the init, which then execs without asking runt again. */
-static int owe_init(struct cli *cli, struct container *c, bool run, struct rt_err *err)
+ * pid is final unless a grandchild becomes the init) and, for `run`, its start: the fifo's
+ * byte waits for the init, which then execs without asking runt again. */
+static int owe_init(struct container *c, bool run, struct rt_err *err)
 {
 	int r;
 
 	if ((r = record_state(c, err)) < 0)
-		return r;
-	if (cli->pid_file && (r = state_write_pidfile(cli->pid_file, c->pid, err)) < 0)
 		return r;
 	if (run &&
 	    ((r = notify_open(&c->notify, &c->st, err)) < 0 || (r = release_init(&c->st, err)) < 0))
@@ -553,11 +551,14 @@ static int create_container(struct cli *cli, struct container *c, bool run, int 
 		return r;
 	if ((r = prepare_host(cli, c, err)) < 0 || (r = exec_spawn(c, err)) < 0)
 		goto out_rollback;
-	if (!c->ns.grandchild && (r = owe_init(cli, c, run, err)) < 0)
+	if (!c->ns.grandchild && (r = owe_init(c, run, err)) < 0)
 		goto out_kill;
 	if ((r = exec_wait_ready(c, err)) < 0)
 		goto out_rollback;
-	if (c->ns.grandchild && (r = owe_init(cli, c, run, err)) < 0)
+	if (c->ns.grandchild && (r = owe_init(c, run, err)) < 0)
+		goto out_kill;
+	/* once the init is ready: a failed create leaves no pid file behind */
+	if (cli->pid_file && (r = state_write_pidfile(cli->pid_file, c->pid, err)) < 0)
 		goto out_kill;
 	cg_close(&c->cg);
 	return 0;

@@ -52,6 +52,13 @@ bad_create noexec "args[0] that does not exist" nope
 B=$(bundle noexec-abs /nope/probe)
 bad_create noexec-abs "absolute args[0] that does not exist" /nope/probe
 
+# the init fails after runt recorded its state: the pid file is written only once it is ready
+B=$(bundle nopid nope)
+rt_create "$(cid nopid)" "$B" --pid-file "$WORK/nopid.pid"
+check_err "a create that fails in the init fails" nope
+check "... and leaves no --pid-file behind" test ! -e "$WORK/nopid.pid"
+leftovers_check "a failed create with --pid-file"
+
 B=$(RUNT_EXTRA_MOUNTS="{\"destination\": \"/mnt/x\", \"type\": \"bind\", \"source\": \"$WORK/missing-src\", \"options\": [\"bind\"]}" \
 	bundle nosrc /bin/probe id)
 bad_create nosrc "missing bind-mount source" missing-src
