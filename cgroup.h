@@ -40,7 +40,7 @@ int cg_freeze(const char *path, bool freeze, struct rt_err *err);
 int cg_kill_all(const char *path, int sig, struct rt_err *err);
 /* Remove the cgroup and any sub-cgroups the container made (deepest first). */
 int cg_remove(const char *path, struct rt_err *err);
-/* delete: SIGKILL whatever is left in path, then cg_remove it. */
+/* delete: rmdir path; only when tasks or sub-cgroups are left, SIGKILL them and cg_remove. */
 int cg_destroy(const char *path, struct rt_err *err);
 /* Host pids in cgroup.procs of path and below, written to out; returns the count. */
 int cg_pids(const char *path, pid_t *out, int max, struct rt_err *err);

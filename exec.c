@@ -227,14 +227,6 @@ static int apply_sysctl(const struct spec *s, struct rt_err *err)
 	return 0;
 }
 
-static bool has_hooks(const struct spec *s, enum hook_kind from, enum hook_kind to)
-{
-	for (int k = from; k <= (int)to; k++)
-		if (s->nhooks[k])
-			return true;
-	return false;
-}
-
 /* Between the mounts and pivot_root: runt runs prestart and createRuntime in its own
  * namespaces and answers with our host pid (unknown in here), then createContainer runs
  * here, where paths still resolve as on the host. */
@@ -242,7 +234,7 @@ static int child_create_hooks(struct container *c, int sync, struct rt_err *err)
 {
 	struct sync_msg m;
 
-	if (!has_hooks(&c->spec, HOOK_PRESTART, HOOK_START_CONTAINER))
+	if (!hook_any(&c->spec, HOOK_PRESTART, HOOK_START_CONTAINER))
 		return 0;
 	if (sync_send(sync, SYNC_HOOKS, 0, NULL) < 0)
 		return rt_sysfail(err, "ask runt to run the createRuntime hooks");

@@ -255,6 +255,14 @@ void hook_run_warn(const struct spec *s, enum hook_kind kind, const struct hook_
 			log_msg(LOG_WARN, "%s", err.msg);
 }
 
+bool hook_any(const struct spec *s, enum hook_kind from, enum hook_kind to)
+{
+	for (int k = from; k <= (int)to; k++)
+		if (s->nhooks[k])
+			return true;
+	return false;
+}
+
 bool hook_load_saved(struct spec *s, const struct rt_state *st)
 {
 	struct rt_err err = { 0 };

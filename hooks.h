@@ -42,6 +42,9 @@ int hook_run_all(const struct spec *s, enum hook_kind kind, const struct hook_in
 void hook_run_warn(const struct spec *s, enum hook_kind kind, const struct hook_info *hi,
 		   const char *status, pid_t pid);
 
+/* Whether s has a hook of any kind from `from` to `to` (enum order). */
+bool hook_any(const struct spec *s, enum hook_kind from, enum hook_kind to);
+
 /* start and delete read the hooks from the copy of config.json create saved in the state
  * directory (the bundle may have changed or gone since). False when there is none. */
 bool hook_load_saved(struct spec *s, const struct rt_state *st);

@@ -437,21 +437,17 @@ static int make_fifo(struct container *c, struct rt_err *err)
 	return 0;
 }
 
-/* start runs poststart and delete poststop hooks from a copy of config.json (the bundle
- * may have changed or gone by then); without them nothing needs it, nor parses it again. */
-static bool later_hooks(const struct spec *s)
-{
-	return s->nhooks[HOOK_POSTSTART] || s->nhooks[HOOK_POSTSTOP];
-}
-
-/* Hooks need the state JSON members before clone, start and delete need the hooks later,
- * and NOTIFY_SOCKET adds a mount and an env entry to the spec. */
+/* Hooks need the state JSON members before clone, and NOTIFY_SOCKET adds a mount and an env
+ * entry to the spec. start runs poststart and delete poststop hooks from a copy of
+ * config.json (the bundle may have changed or gone by then); without them nothing needs
+ * the copy, nor parses it again. */
 static int prepare_hooks_notify(struct container *c, struct rt_err *err)
 {
 	int r;
 
 	if ((r = hook_prepare(&c->hooks, &c->spec, c->id, c->bundle, err)) < 0 ||
-	    (later_hooks(&c->spec) && (r = state_save_config(&c->st, c->bundle, err)) < 0))
+	    (hook_any(&c->spec, HOOK_POSTSTART, HOOK_POSTSTOP) &&
+	     (r = state_save_config(&c->st, c->bundle, err)) < 0))
 		return r;
 	return notify_prepare(&c->notify, &c->spec, &c->st, err);
 }
