@@ -23,6 +23,7 @@
 #include "fmt.h"
 #include "mini.h"
 #include "mount.h"
+#include "procfs.h"
 #include "tty.h"
 
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -198,31 +199,23 @@ static int new_keyring(const struct container *c, struct rt_err *err)
 	return 0;
 }
 
-static int write_proc(const char *path, const char *val, struct rt_err *err)
-{
-	int fd = rt_open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return rt_sysfail(err, "open %s", path);
-	if (write(fd, val, strlen(val)) < 0)
-		r = rt_sysfail(err, "write %s to %s", val, path);
-	close(fd);
-	return r;
-}
-
+/* Through runt's verified procfs (procfs.c), never the container's /proc: a config mount
+ * on /proc/sys/net/core must not send a net.core.* write into another file. Sysctls of the
+ * net, ipc and user namespaces act on the writer's own, whichever procfs they go through. */
 static int apply_sysctl(const struct spec *s, struct rt_err *err)
 {
 	char path[512];
 	int r;
 
 	for (int i = 0; i < s->linux.nsysctl; i++) {
-		int n = rt_snprintf(path, sizeof(path), "/proc/sys/%s", s->linux.sysctl[i].key);
+		const struct spec_kv *kv = &s->linux.sysctl[i];
+		int n = rt_snprintf(path, sizeof(path), "sys/%s", kv->key);
 
-		for (char *p = path + 10; p < path + n; p++)
+		for (char *p = path + 4; p < path + n; p++)
 			if (*p == '.')
 				*p = '/';
-		if ((r = write_proc(path, s->linux.sysctl[i].value, err)) < 0)
-			return rt_wrap(err, "sysctl %s", s->linux.sysctl[i].key);
+		if ((r = procfs_write(path, kv->value, strlen(kv->value), err)) < 0)
+			return rt_wrap(err, "sysctl %s", kv->key);
 	}
 	return 0;
 }
@@ -257,7 +250,6 @@ static int setup_rootfs(struct container *c, int sync, struct rt_err *err)
 	};
 	int r;
 
-	/* sysctls go in before readonlyPaths makes /proc/sys read-only */
 	if ((r = mnt_prepare(&m, err)) < 0 || (r = child_create_hooks(c, sync, err)) < 0 ||
 	    (r = mnt_pivot(&m, c->no_pivot, err)) < 0 || (r = apply_sysctl(&c->spec, err)) < 0)
 		return r;
@@ -340,7 +332,7 @@ static int apply_process_attrs(const struct spec_process *p, struct rt_err *err)
 		return r;
 	if (p->has_oom_score_adj) {
 		rt_snprintf(num, sizeof(num), "%d", p->oom_score_adj);
-		if ((r = write_proc("/proc/self/oom_score_adj", num, err)) < 0)
+		if ((r = procfs_write("self/oom_score_adj", num, strlen(num), err)) < 0)
 			return r;
 	}
 	return apply_sched(p, err);

@@ -17,6 +17,7 @@
 #include "mount.h"
 #include "ns.h"
 #include "path.h"
+#include "procfs.h"
 
 #define MOUNT_ATTR_RDONLY	0x1
 #define MOUNT_ATTR_NOSUID	0x2
@@ -31,6 +32,7 @@
 #define MOUNT_ATTR_IDMAP	0x100000
 #define OPEN_TREE_CLONE		1
 #define MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define MOVE_MOUNT_T_SYMLINKS	0x10
 #define MOVE_MOUNT_T_EMPTY_PATH 0x40
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
@@ -375,9 +377,18 @@ static int remount_bind(const char *path, unsigned long flags, const char *what,
 	return 0;
 }
 
+static const char inside_proc[] =
+    "%s leads inside /proc, where only a procfs (on /proc) and files lxcfs emulates (such as "
+    "/proc/cpuinfo) may be mounted";
+
+/* Where a mount may go in /proc (proc_dest): nowhere (the default), over a file lxcfs
+ * emulates, or on /proc itself. */
+enum { PROC_NO, PROC_FILE, PROC_ROOT };
+
 struct mnt_target {
 	int fd;	       /* O_PATH of the destination (or the new mount on top of it) */
 	char path[64]; /* /proc/self/fd/N */
+	int proc;      /* PROC_* */
 };
 
 static int target_open(struct mnt_ctx *m, const char *dest, bool is_file, struct mnt_target *t,
@@ -387,6 +398,9 @@ static int target_open(struct mnt_ctx *m, const char *dest, bool is_file, struct
 	if (t->fd < 0)
 		return t->fd;
 	fd_path(t->path, sizeof(t->path), t->fd);
+	/* where it resolved: a symlink of the image must not lead a mount into /proc */
+	if (t->proc == PROC_NO && procfs_is(t->fd))
+		return rt_fail(err, EPERM, inside_proc, dest);
 	return 0;
 }
 
@@ -451,7 +465,8 @@ static int mount_bind(struct mnt_ctx *m, const char *source, const char *dest, s
 		return rt_fail(err, EINVAL, "bind mount without a source");
 	if ((sfd = bind_source(source, src, sizeof(src), &is_file, err)) < 0)
 		return sfd;
-	r = target_open(m, dest, is_file, t, err);
+	r = t->proc == PROC_ROOT && !procfs_is(sfd) ? rt_fail(err, EPERM, inside_proc, source)
+						    : target_open(m, dest, is_file, t, err);
 	if (r == 0 && mount(src, t->path, NULL, o->flags & (MS_BIND | MS_REC), NULL) < 0)
 		r = rt_sysfail(err, "bind %s", source);
 	close(sfd);
@@ -711,14 +726,43 @@ static int finish_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct m
 	return 0;
 }
 
+/* runc's list: files lxcfs emulates, each bound over its namesake. */
+static const char proc_files[] = "cpuinfo\0diskstats\0meminfo\0stat\0swaps\0uptime\0"
+				 "loadavg\0slabinfo\0net/dev\0sys/kernel/ns_last_pid\0"
+				 "sys/crypto/fips_enabled\0";
+
+/* CVE-2025-52881 class: a mount inside /proc could redirect what is written there or keep
+ * a file out of readonlyPaths' reach. As runc does, /proc takes a procfs (new or bound) and
+ * below it only the files above. The destination is taken as the kernel will resolve it
+ * (".." included); target_open then checks where a symlink of the image led. */
+static int proc_dest(const struct spec_mount *sm, const struct mopts *o, struct mnt_target *t,
+		     struct rt_err *err)
+{
+	char path[4096];
+
+	path_clean(sm->destination, path, sizeof(path));
+	if (strncmp(path, "/proc", 5) || (path[5] && path[5] != '/'))
+		return 0;
+	t->proc = PROC_ROOT;
+	if (!path[5] && (o->bind || (sm->type && !strcmp(sm->type, "proc"))))
+		return 0;
+	t->proc = PROC_FILE;
+	for (const char *f = proc_files; *f && path[5]; f += strlen(f) + 1)
+		if (!strcmp(f, path + 6))
+			return 0;
+	return rt_fail(err, EPERM, inside_proc, sm->destination);
+}
+
 static int mount_one(struct mnt_ctx *m, int i, struct rt_err *err)
 {
 	const struct spec_mount *sm = &m->s->mounts[i];
-	struct mnt_target t = { -1, "" };
+	struct mnt_target t = { -1, "", PROC_NO };
 	struct mopts o;
 	int r;
 
 	r = parse_options(sm, &o, err);
+	if (r == 0)
+		r = proc_dest(sm, &o, &t, err);
 	if (r == 0)
 		r = do_mount(m, i, sm, &o, &t, err);
 	if (r == 0)
@@ -753,7 +797,7 @@ static mode_t device_type(char t)
 /* mknod is refused inside a user namespace: bind the host's node instead, as runc does. */
 static int bind_device(struct mnt_ctx *m, const struct spec_device *d, struct rt_err *err)
 {
-	struct mnt_target t;
+	struct mnt_target t = { -1, "", PROC_NO };
 	int r = target_open(m, d->path, true, &t, err);
 
 	if (r < 0)
@@ -881,41 +925,64 @@ static int mountinfo_point(const char *line, char *mp, size_t size)
 	return 0;
 }
 
-/* The mount point under which path lives: the longest mountinfo entry that prefixes it. */
-static int parent_mount(const char *path, char *out, size_t size)
+/* Whether path is base or below it. */
+static bool is_under(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	return !strncmp(path, base, n) && (path[n] == '/' || !path[n] || n == 1);
+}
+
+/* fn on each mount point in turn, until it fails; read through runt's procfs, as the
+ * container's /proc is not to be trusted once pivot_root made it ours. */
+static int each_mount(int (*fn)(const char *mp, void *arg), void *arg, struct rt_err *err)
 {
 	static struct rt_lines f; /* 8 KB: off the stack */
 	char *line, mp[4096];
-	size_t best = 0;
+	int r = 0;
 
 	f.off = f.len = 0;
-	if ((f.fd = rt_open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	while ((line = rt_lines_next(&f))) {
-		size_t n;
-
-		if (mountinfo_point(line, mp, sizeof(mp)) < 0)
-			continue;
-		n = strlen(mp);
-		if (n >= best && !strncmp(path, mp, n) && (path[n] == '/' || !path[n] || n == 1)) {
-			best = n;
-			strlcpy(out, mp, size);
-		}
-	}
+	if ((f.fd = procfs_open("self/mountinfo", O_RDONLY, err)) < 0)
+		return f.fd;
+	while (r == 0 && (line = rt_lines_next(&f)))
+		if (mountinfo_point(line, mp, sizeof(mp)) == 0)
+			r = fn(mp, arg);
 	close(f.fd);
-	return best ? 0 : -1;
+	return r;
+}
+
+struct parent {
+	const char *path;
+	char mp[4096];
+	size_t best;
+};
+
+/* The mount point under which path lives: the longest one that prefixes it. */
+static int longest_prefix(const char *mp, void *arg)
+{
+	struct parent *p = arg;
+	size_t n = strlen(mp);
+
+	if (n >= p->best && is_under(p->path, mp)) {
+		p->best = n;
+		strlcpy(p->mp, mp, sizeof(p->mp));
+	}
+	return 0;
 }
 
 /* pivot_root refuses a new root whose parent mount is shared (rootfsPropagation "shared"
  * makes every mount so): make just that parent private, as runc does. */
 static int parent_private(const char *root, struct rt_err *err)
 {
-	char mp[4096];
+	static struct parent p; /* 4 KB: off the stack */
+	int r;
 
-	if (parent_mount(root, mp, sizeof(mp)) < 0)
-		return 0;
-	if (mount(NULL, mp, NULL, MS_PRIVATE, NULL) < 0)
-		return rt_sysfail(err, "make %s private", mp);
+	p.path = root;
+	p.best = 0;
+	if ((r = each_mount(longest_prefix, &p, err)) < 0)
+		return r;
+	if (p.best && mount(NULL, p.mp, NULL, MS_PRIVATE, NULL) < 0)
+		return rt_sysfail(err, "make %s private", p.mp);
 	return 0;
 }
 
@@ -935,11 +1002,33 @@ static int bind_rootfs(struct mnt_ctx *m, struct rt_err *err)
 	return 0;
 }
 
+static bool is_null(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+/* CVE-2025-31133: the image's /dev/null may be a symlink to anything (a masked path would
+ * become a bind of /proc/sys/kernel/hostname). Files are masked with runt's own /dev/null
+ * instead: the host's, cloned before pivot_root as a detached mount and checked through
+ * that very fd. Before Linux 5.2 (no open_tree) it is the container's, checked the same. */
+static int null_tree(struct mnt_ctx *m, struct rt_err *err)
+{
+	m->nulltree = syscall(SYS_open_tree, AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | O_CLOEXEC);
+	if (m->nulltree < 0 && errno != ENOSYS)
+		return rt_sysfail(err, "open /dev/null");
+	if (m->nulltree >= 0 && !is_null(m->nulltree))
+		return rt_fail(err, ENODEV, "/dev/null is not the null device");
+	return 0;
+}
+
 int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
 {
 	const struct spec *s = m->s;
 	int r;
 
+	m->nulltree = -1;
 	if ((r = root_propagation(s, err)) < 0 || (r = bind_rootfs(m, err)) < 0)
 		return r;
 	/* relative bind sources are relative to the bundle */
@@ -953,7 +1042,7 @@ int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
 	for (int i = 0; i < s->linux.ndevices; i++)
 		if ((r = create_device(m, &s->linux.devices[i], err)) < 0)
 			return r;
-	return 0;
+	return s->linux.nmasked_paths ? null_tree(m, err) : 0;
 }
 
 /* After pivot_root(".", ".") the old root is stacked on the new one. mount(2) resolves "."
@@ -1003,14 +1092,53 @@ int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
 	return 0;
 }
 
+#define RO_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+/* Before Linux 5.12: a remount of each mount at or below path, in mountinfo's order
+ * (parents first). A mount stacked under another at the same point stays as it was. */
+static int remount_ro(const char *mp, void *path)
+{
+	struct rt_err err;
+
+	return is_under(mp, path) ? remount_bind(mp, RO_FLAGS, mp, &err) : 0;
+}
+
+/* Recursive (CVE-2025-52881 class): a mount below /proc/sys (a host's binfmt_misc, a bind
+ * the config made) must not stay writable under a read-only /proc/sys. */
 static int readonly_path(const char *path, struct rt_err *err)
 {
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+
 	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		return rt_sysfail(err, "bind read-only path %s", path);
 	}
-	return remount_bind(path, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, path, err);
+	if (syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &a, sizeof(a)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return rt_sysfail(err, "make %s read-only", path);
+	if (each_mount(remount_ro, (void *)path, err) < 0)
+		return rt_wrap(err, "make %s read-only", path);
+	return 0;
+}
+
+/* The first file masked gets the null mount; later ones are binds of it. */
+static int mask_file(struct mnt_ctx *m, const char *path, const char **files)
+{
+	int fd, r;
+
+	if (*files)
+		return mount(*files, path, NULL, MS_BIND, NULL);
+	if (m->nulltree >= 0)
+		return syscall(SYS_move_mount, m->nulltree, "", AT_FDCWD, path,
+			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS);
+	if ((fd = rt_open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
+		return -1;
+	r = is_null(fd) ? mount("/dev/null", path, NULL, MS_BIND, NULL) : (errno = ENODEV, -1);
+	close(fd);
+	return r;
 }
 
 /* Files are hidden under /dev/null, directories under an empty read-only tmpfs: one for
@@ -1018,15 +1146,17 @@ static int readonly_path(const char *path, struct rt_err *err)
  * superblock. Read-only is the superblock's own flag, so every bind of it is read-only.
  * The type is looked up first: binding /dev/null onto a directory fails only after the
  * kernel cloned the mount, and dropping that clone waits for an RCU grace period (~50 us). */
-static int mask_path(const char *path, const char **dirs, struct rt_err *err)
+static int mask_path(struct mnt_ctx *m, const char *path, const char **dirs, const char **files,
+		     struct rt_err *err)
 {
 	struct stat sb;
 
 	if (stat(path, &sb) < 0)
 		return errno == ENOENT ? 0 : rt_sysfail(err, "mask %s", path);
 	if (!S_ISDIR(sb.st_mode)) {
-		if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0)
+		if (mask_file(m, path, files) < 0)
 			return rt_sysfail(err, "mask %s", path);
+		*files = path;
 		return 0;
 	}
 	if (*dirs && mount(*dirs, path, NULL, MS_BIND, NULL) == 0)
@@ -1040,15 +1170,17 @@ static int mask_path(const char *path, const char **dirs, struct rt_err *err)
 int mnt_finalize(struct mnt_ctx *m, struct rt_err *err)
 {
 	const struct spec_linux *l = &m->s->linux;
-	const char *dirs = NULL;
+	const char *dirs = NULL, *files = NULL;
 	int r;
 
 	for (int i = 0; i < l->nreadonly_paths; i++)
 		if ((r = readonly_path(l->readonly_paths[i], err)) < 0)
 			return r;
 	for (int i = 0; i < l->nmasked_paths; i++)
-		if ((r = mask_path(l->masked_paths[i], &dirs, err)) < 0)
+		if ((r = mask_path(m, l->masked_paths[i], &dirs, &files, err)) < 0)
 			return r;
+	if (m->nulltree >= 0)
+		close(m->nulltree);
 	if (m->s->root_readonly && (r = remount_bind("/", MS_RDONLY, "/", err)) < 0)
 		return r;
 	return 0;

@@ -26,7 +26,8 @@ struct mnt_ctx {
 	const char *cgroup; /* host path of the container's cgroup ("" without one) */
 	bool userns;	    /* mknod is refused: bind device nodes instead */
 	bool cgroupns;
-	int rootfd; /* O_PATH of the rootfs while mounts are made */
+	int rootfd;   /* O_PATH of the rootfs while mounts are made */
+	int nulltree; /* runt's /dev/null, a detached mount, for masked files */
 	const struct mnt_trees *trees;
 };
 

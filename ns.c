@@ -12,6 +12,7 @@
 #include "fmt.h"
 #include "mini.h"
 #include "ns.h"
+#include "procfs.h"
 
 static const unsigned long ns_flags[NS_COUNT] = {
 	[NS_USER] = CLONE_NEWUSER, [NS_PID] = CLONE_NEWPID, [NS_NET] = CLONE_NEWNET,
@@ -89,10 +90,10 @@ void ns_close(struct ns_plan *pl)
 	}
 }
 
-int ns_write_time_offsets(const char *proc, const struct spec *s, struct rt_err *err)
+int ns_write_time_offsets(const struct spec *s, struct rt_err *err)
 {
-	char buf[128], path[64];
-	int fd, n = 0;
+	char buf[128];
+	int n = 0;
 
 	if (s->linux.monotonic.set)
 		n += rt_snprintf(buf + n, sizeof(buf) - n, "monotonic %lld %u\n",
@@ -100,29 +101,23 @@ int ns_write_time_offsets(const char *proc, const struct spec *s, struct rt_err 
 	if (s->linux.boottime.set)
 		n += rt_snprintf(buf + n, sizeof(buf) - n, "boottime %lld %u\n",
 				 (long long)s->linux.boottime.secs, s->linux.boottime.nanosecs);
-	rt_snprintf(path, sizeof(path), "%s/timens_offsets", proc);
-	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rt_sysfail(err, "open %s", path);
-	if (write(fd, buf, n) != n) {
-		close(fd);
-		return rt_sysfail(err, "write time offsets");
-	}
-	close(fd);
-	return 0;
+	return procfs_write("self/timens_offsets", buf, n, err);
 }
 
 /* The pid of a joined pid namespace and a new time namespace both apply to children
  * only, so runt itself can take them on just before clone. */
 int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 {
+	/* opened here, in runt's mount namespace: the init inherits it (procfs.h) */
+	if (procfs_root(err) < 0)
+		return -err->code;
 	if (pl->fds[NS_PID] >= 0 && setns(pl->fds[NS_PID], CLONE_NEWPID) < 0)
 		return rt_sysfail(err, "join pid namespace %s", s->linux.ns[NS_PID].path);
 	if (!pl->time_in_parent)
 		return 0;
 	if (unshare(CLONE_NEWTIME) < 0)
 		return rt_sysfail(err, "create time namespace");
-	return pl->time_offsets ? ns_write_time_offsets("/proc/self", s, err) : 0;
+	return pl->time_offsets ? ns_write_time_offsets(s, err) : 0;
 }
 
 int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
@@ -140,7 +135,7 @@ int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 	if (pl->unshare_flags && unshare(pl->unshare_flags) < 0)
 		return rt_sysfail(err, "create namespaces");
 	if (pl->late && (pl->unshare_flags & CLONE_NEWTIME) && pl->time_offsets)
-		return ns_write_time_offsets("/proc/self", s, err);
+		return ns_write_time_offsets(s, err);
 	return 0;
 }
 
@@ -148,38 +143,14 @@ static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, in
 		     struct rt_err *err)
 {
 	char buf[4096], path[64];
-	int fd, len = 0;
+	int len = 0;
 
 	for (int i = 0; i < n && len < (int)sizeof(buf); i++)
 		len += rt_snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id,
 				   m[i].host_id, m[i].size);
-	rt_snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rt_sysfail(err, "open %s", path);
+	rt_snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
 	/* the kernel takes a map in one write only */
-	if (write(fd, buf, len) != len) {
-		close(fd);
-		return rt_sysfail(err, "write %s", file);
-	}
-	close(fd);
-	return 0;
-}
-
-/* Without CAP_SETGID in the parent namespace (rootless) the kernel accepts a gid_map only
- * after setgroups is denied. */
-static void deny_setgroups(pid_t pid)
-{
-	char path[64];
-	int fd;
-
-	rt_snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* a failure here shows up as the gid_map write's error */
-	(void)!write(fd, "deny", 4);
-	close(fd);
+	return procfs_write(path, buf, len, err);
 }
 
 int ns_write_maps(pid_t pid, const struct spec *s, struct rt_err *err)
@@ -190,8 +161,14 @@ int ns_write_maps(pid_t pid, const struct spec *s, struct rt_err *err)
 		return rt_fail(err, EINVAL,
 			       "config.json: .linux: a new user namespace needs "
 			       "uidMappings and gidMappings");
-	if (geteuid() != 0)
-		deny_setgroups(pid);
+	/* Without CAP_SETGID in the parent namespace (rootless) the kernel accepts a gid_map
+	 * only after setgroups is denied; a failure here shows up as the gid_map write's. */
+	if (geteuid() != 0) {
+		char path[32];
+
+		rt_snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
+		procfs_write(path, "deny", 4, err);
+	}
 	r = write_map(pid, "uid_map", s->linux.uid_mappings, s->linux.nuid_mappings, err);
 	if (r < 0)
 		return r;

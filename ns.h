@@ -34,6 +34,6 @@ int ns_write_maps(pid_t pid, const struct spec *s, struct rt_err *err);
 /* A user namespace with these maps (for idmapped mounts); returns its fd. */
 int ns_userns_fd(const struct spec_idmap *uid, int nuid, const struct spec_idmap *gid, int ngid,
 		 struct rt_err *err);
-int ns_write_time_offsets(const char *proc, const struct spec *s, struct rt_err *err);
+int ns_write_time_offsets(const struct spec *s, struct rt_err *err);
 
 #endif

@@ -173,6 +173,24 @@ static int reopen(int fd, int flags)
 	return r;
 }
 
+void path_clean(const char *path, char *out, size_t size)
+{
+	char name[512];
+	size_t n = 0;
+
+	out[0] = '\0';
+	while ((path = next_name(path, name, sizeof(name)))) {
+		if (!strcmp(name, ".."))
+			while (n && out[--n] != '/')
+				out[n] = '\0';
+		else if (strcmp(name, "."))
+			n += rt_snprintf(out + n, size - n, "/%s", name);
+		if (n >= size)
+			n = size - 1;
+	}
+	out[n] = '\0';
+}
+
 int path_walk_in_root(int rootfd, const char *path, int flags, enum path_create create)
 {
 	struct walk w = { .root = rootfd };

@@ -4,6 +4,7 @@
 #define RUNT_PATH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
 
@@ -19,5 +20,8 @@ int path_walk_in_root(int rootfd, const char *path, int flags, enum path_create 
 /* Open path, creating what is missing (the last component as a file when is_file, every
  * other as a directory, all inside the rootfs). Returns an O_PATH fd. */
 int path_make_in_root(int rootfd, const char *path, bool is_file, struct rt_err *err);
+
+/* path without "//", "." and ".." ("/" stays "" and "/a/../b" becomes "/b"), into out. */
+void path_clean(const char *path, char *out, size_t size);
 
 #endif

@@ -7,6 +7,8 @@
 #include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
@@ -38,14 +40,19 @@ int tty_connect(const char *path, struct rt_err *err)
 	return fd;
 }
 
-/* TIOCGPTPEER opens the slave from the master without a path lookup in /dev/pts. */
+/* TIOCGPTPEER opens the slave from the master without a path lookup in /dev/pts. Without a
+ * /dev tmpfs, /dev/ptmx is the image's: whatever it leads to must be the multiplexer (5:2)
+ * before its fd goes to the console socket. */
 static int open_pty(int *master, int *slave, struct rt_err *err)
 {
+	struct stat st;
 	int unlock = 0;
 
 	*master = rt_open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (*master < 0)
 		return rt_sysfail(err, "open /dev/ptmx");
+	if (fstat(*master, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2))
+		return rt_fail(err, ENODEV, "/dev/ptmx is not the pty multiplexer");
 	if (ioctl(*master, TIOCSPTLCK, &unlock) < 0)
 		return rt_sysfail(err, "unlock pty");
 	*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY);

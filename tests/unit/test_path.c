@@ -161,8 +161,32 @@ static void test_create(void)
 	close(fd);
 }
 
+/* path_clean is what the /proc mount check compares (mount.c proc_dest) */
+static void test_clean(void)
+{
+	static const char *const cases[][2] = {
+		{ "/proc/sys", "/proc/sys" },
+		{ "//proc//sys/", "/proc/sys" },
+		{ "/proc/./sys/.", "/proc/sys" },
+		{ "/tmp/../proc/sys", "/proc/sys" },
+		{ "/../../proc", "/proc" },
+		{ "/a/b/../../proc/x/..", "/proc" },
+		{ "/", "" },
+		{ "/proc..", "/proc.." },
+	};
+	char out[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		path_clean(cases[i][0], out, sizeof(out));
+		is_str(out, cases[i][1], "path_clean(%s)", cases[i][0]);
+	}
+	path_clean("/aaaaaaaaaa/bbbbbbbbbb", out, 8);
+	ok(strlen(out) == 7, "path_clean truncates inside its buffer: %s", out);
+}
+
 int main(void)
 {
+	test_clean();
 	setup();
 	if (rootfd < 0) {
 		ok(0, "setup %s", root);

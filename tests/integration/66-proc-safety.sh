@@ -1,0 +1,101 @@
+#!/bin/sh
+# 66-proc-safety.sh - issue 17 items 2 and 3 (CVE-2025-52881 and CVE-2025-31133 classes):
+# no config mount inside /proc (a symlink of the image does not dodge the check), sysctls
+# that cannot be redirected, recursive readonlyPaths, and maskedPaths that never bind the
+# image's /dev/null. Each attack writes to a file of this test's own, never a real sysctl.
+TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
+require_runt
+
+m() {
+	printf '{"destination": "%s", "source": "%s", "type": "%s", "options": %s}' "$1" "$2" "$3" "$4"
+}
+
+# --- a config mount over a sysctl: refused, the sysctl never lands in its source ---
+echo untouched >"$WORK/victim"
+id=$(cid over)
+B=$(RUNT_EXTRA_MOUNTS=$(m /proc/sys/net/core/somaxconn "$WORK/victim" bind '["bind"]') \
+	RUNT_EXTRA_LINUX='"sysctl": {"net.core.somaxconn": "1234"}' bundle over /bin/probe exit 0)
+rtc run --bundle "$B" "$id"
+check_err "a mount on /proc/sys/net/core/somaxconn is refused" "mount /proc/sys/net/core/somaxconn" \
+	"leads inside /proc"
+check_eq "... and the sysctl did not go into the mount's source" untouched "$(cat "$WORK/victim")"
+leftovers_check "refused /proc mount"
+
+id=$(cid dotdot)
+B=$(RUNT_EXTRA_MOUNTS=$(m /tmp/../proc/./sys/kernel tmpfs tmpfs '[]') bundle dotdot /bin/probe exit 0)
+rtc run --bundle "$B" "$id"
+check_err "/tmp/../proc/./sys/kernel is inside /proc too" "leads inside /proc"
+leftovers_check "refused /proc mount (dot-dot)"
+
+id=$(cid tmpproc)
+B=$(RUNT_EXTRA_MOUNTS=$(m /proc tmpfs tmpfs '[]') bundle tmpproc /bin/probe exit 0)
+rtc run --bundle "$B" "$id"
+check_err "a tmpfs on /proc is refused" "only a procfs (on /proc)"
+leftovers_check "refused tmpfs on /proc"
+
+# the image's /lnk -> /proc/sys/net/core: the destination /lnk/somaxconn resolves into /proc
+id=$(cid link)
+B=$(RUNT_EXTRA_MOUNTS=$(m /lnk/somaxconn "$WORK/victim" bind '["bind"]') \
+	RUNT_EXTRA_LINUX='"sysctl": {"net.core.somaxconn": "1234"}' bundle link /bin/probe exit 0)
+ln -s /proc/sys/net/core "$B/rootfs/lnk"
+rtc run --bundle "$B" "$id"
+check_err "a mount through an image symlink into /proc is refused" "/lnk/somaxconn leads inside /proc"
+check_eq "... and the sysctl did not go into the mount's source" untouched "$(cat "$WORK/victim")"
+leftovers_check "refused mount through a symlink"
+
+# --- sysctls still apply, to the container's own network namespace ---
+host_somaxconn=$(cat /proc/sys/net/core/somaxconn)
+id=$(cid sysctl)
+B=$(RUNT_EXTRA_LINUX='"sysctl": {"net.core.somaxconn": "1234"}' bundle sysctl /bin/probe \
+	sysctl net.core.somaxconn)
+rtc run --bundle "$B" "$id"
+check_rc "run with a net sysctl exits 0" 0
+check_eq "the container's net.core.somaxconn is set" 1234 "$(kv sysctl.net.core.somaxconn "$OUT")"
+check_eq "the host's is not" "$host_somaxconn" "$(cat /proc/sys/net/core/somaxconn)"
+leftovers_check "sysctl"
+
+# --- an lxcfs-style file may still be bound over its procfs namesake ---
+echo "lxcfs uptime" >"$WORK/uptime"
+id=$(cid lxcfs)
+B=$(RUNT_EXTRA_MOUNTS=$(m /proc/uptime "$WORK/uptime" bind '["bind", "ro"]') bundle lxcfs \
+	/bin/probe read /proc/uptime)
+rtc run --bundle "$B" "$id"
+check_rc "run with a bind over /proc/uptime exits 0" 0
+check_eq "the container reads the bound file" "lxcfs uptime" "$(kv read./proc/uptime "$OUT")"
+leftovers_check "lxcfs-style bind"
+
+# --- readonlyPaths are read-only all the way down ---
+echo 7 >"$WORK/lastpid"
+id=$(cid rec)
+B=$(RUNT_EXTRA_MOUNTS="$(m /proc/sys/kernel/ns_last_pid "$WORK/lastpid" bind '["bind"]'),$(m /mnt/sub tmpfs tmpfs '[]')" \
+	RUNT_READONLY_PATHS='["/proc/sys", "/mnt"]' bundle rec /bin/probe \
+	write /proc/sys/kernel/ns_last_pid 9 write /mnt/sub/x y)
+rtc run --bundle "$B" "$id"
+check_rc "run with submounts under read-only paths exits 0" 0
+check_eq "a bind below read-only /proc/sys is read-only" "error EROFS" \
+	"$(kv write./proc/sys/kernel/ns_last_pid "$OUT")"
+check_eq "... its source is untouched" 7 "$(cat "$WORK/lastpid")"
+check_eq "a tmpfs below a read-only path is read-only" "error EROFS" "$(kv write./mnt/sub/x "$OUT")"
+leftovers_check "recursive readonlyPaths"
+
+# --- maskedPaths with the image's /dev/null a symlink to a sysctl (no /dev tmpfs) ---
+if [ -e /proc/keys ] && [ -e /proc/timer_list ]; then
+	id=$(cid null)
+	B=$(RUNT_MOUNTS='[{"destination": "/proc", "type": "proc", "source": "proc"}]' \
+		RUNT_MASKED_PATHS='["/proc/keys", "/proc/timer_list"]' RUNT_READONLY_PATHS='[]' \
+		bundle null /bin/probe stat /proc/keys read /proc/keys read /proc/timer_list \
+		write /proc/timer_list evil hostname)
+	rm -f "$B/rootfs/dev/null"
+	ln -s /proc/sys/kernel/hostname "$B/rootfs/dev/null"
+	rtc run --bundle "$B" "$id"
+	check_rc "run with an image /dev/null symlink exits 0" 0
+	check_match "a masked file is the null device" '^stat\./proc/keys=chr [0-7]+ [0-9]+ [0-9]+ 1:3$' "$OUT"
+	check_eq "it reads empty (not the hostname)" "" "$(kv read./proc/keys "$OUT")"
+	check_eq "so does the second one" "" "$(kv read./proc/timer_list "$OUT")"
+	check_eq "writing to a masked file does not set the hostname" runt "$(kv hostname "$OUT")"
+	leftovers_check "image /dev/null symlink"
+else
+	skip "masked paths with an image /dev/null symlink" "no /proc/keys or /proc/timer_list"
+fi
+
+done_testing
