@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "log.h"
 
 #ifndef PR_SET_KEEPCAPS
 #define PR_SET_KEEPCAPS 8
@@ -86,6 +87,11 @@ int caps_by_name(const char *name)
 		if (!strcmp(cap_names[i], name))
 			return i;
 	return -1;
+}
+
+void caps_unknown(const char *where, const char *name)
+{
+	log_msg(LOG_WARN, "%s: unknown capability \"%s\" ignored", where, name);
 }
 
 int caps_keep(struct rt_err *err)

@@ -23,6 +23,7 @@
 #include "fmt.h"
 #include "mini.h"
 #include "mount.h"
+#include "path.h"
 #include "procfs.h"
 #include "tty.h"
 
@@ -250,9 +251,12 @@ static int setup_rootfs(struct container *c, int sync, struct rt_err *err)
 	};
 	int r;
 
+	/* a missing cwd is made (as runc and crun do) once "/" is the rootfs: no way out */
 	if ((r = mnt_prepare(&m, err)) < 0 || (r = child_create_hooks(c, sync, err)) < 0 ||
-	    (r = mnt_pivot(&m, c->no_pivot, err)) < 0 || (r = apply_sysctl(&c->spec, err)) < 0)
+	    (r = mnt_pivot(&m, c->no_pivot, err)) < 0 || (r = apply_sysctl(&c->spec, err)) < 0 ||
+	    (r = path_make_in_root(AT_FDCWD, c->proc->cwd, false, err)) < 0)
 		return r;
+	close(r);
 	return mnt_finalize(&m, err);
 }
 
@@ -409,12 +413,48 @@ static enum sc_when seccomp_when(const struct container *c)
 	return c->seccomp.notify ? SC_BEFORE_READY : SC_LAST;
 }
 
-static int finish_process(const struct container *c, int sync, char *exe, size_t size,
-			  struct rt_err *err)
+/* runc's rule for a process without HOME: its uid's entry in the image's /etc/passwd, else
+ * "/". The file is hostile: opened inside the root (cwd is "/" here) without magic links,
+ * only a regular file, one bounded read. */
+static void find_home(struct container *c)
+{
+	static char buf[32768];
+	char *f[7], *end;
+	struct stat st;
+	ssize_t n = -1;
+	int fd;
+
+	if (!c->home[0] ||
+	    (fd = path_open_in_root(AT_FDCWD, "/etc/passwd", O_RDONLY | O_NONBLOCK)) < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (char *l = buf, *next; *l; l = next) {
+		int k = 0;
+
+		next = strchrnul(l, '\n');
+		if (*next)
+			*next++ = '\0';
+		for (f[0] = l; k < 6 && (f[k + 1] = strchr(f[k], ':')); k++)
+			*f[k + 1]++ = '\0';
+		if (k >= 5 && f[2][0] && f[5][0] &&
+		    rt_strtoul(f[2], &end, 10) == c->proc->user.uid && !*end) {
+			rt_snprintf(c->home, sizeof(c->home), "HOME=%s", f[5]);
+			return;
+		}
+	}
+}
+
+static int finish_process(struct container *c, int sync, char *exe, size_t size, struct rt_err *err)
 {
 	const struct spec_process *p = c->proc;
 	int r;
 
+	find_home(c);
 	if (seccomp_when(c) == SC_EARLY && (r = load_seccomp(&c->seccomp, sync, err)) < 0)
 		return r;
 	if ((r = set_user(p, err)) < 0)
@@ -722,6 +762,24 @@ void exec_kill(struct container *c)
 		waitpid(c->direct_child, NULL, 0);
 }
 
+/* Without HOME in the environment the child fills in c->home (find_home). */
+static int plan_home(struct container *c, struct rt_err *err)
+{
+	const char **env;
+	int n = 0;
+
+	for (; c->env[n]; n++)
+		if (!strncmp(c->env[n], "HOME=", 5))
+			return 0;
+	if (!(env = malloc((n + 2) * sizeof(*env))))
+		return rt_errnofail(err, ENOMEM, "environment");
+	memcpy(env, c->env, n * sizeof(*env));
+	env[n] = strcpy(c->home, "HOME=/");
+	env[n + 1] = NULL;
+	c->env = env;
+	return 0;
+}
+
 static int spawn(struct container *c, bool joining, struct rt_err *err)
 {
 	bool in_cgroup = false;
@@ -731,6 +789,8 @@ static int spawn(struct container *c, bool joining, struct rt_err *err)
 		c->proc = &c->spec.process;
 	if (!c->env)
 		c->env = c->proc->env;
+	if ((r = plan_home(c, err)) < 0)
+		return r;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return rt_sysfail(err, "socketpair");
 	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));

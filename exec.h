@@ -35,6 +35,7 @@ struct container {
 	const struct spec_process *proc; /* what runs: &spec.process, or exec's process */
 	const char **env;    /* execve's environment: proc->env, plus LISTEN_* when passed */
 	char listen_pid[32]; /* "LISTEN_PID=<pid inside>", written by the child */
+	char home[4102];     /* "HOME=/" when env has none: the child puts passwd's in */
 	int console_fd;	     /* the pty master goes here (SCM_RIGHTS); -1 without a terminal */
 	int nfds;	     /* fds 3 .. 3+nfds-1 are passed to the process */
 	pid_t pid;	     /* the init's host pid */

@@ -902,8 +902,10 @@ static int exec_caps(const struct strlist *l, struct spec_process *p, struct rt_
 	for (int i = 0; i < l->n; i++) {
 		int cap = caps_by_name(l->v[i]);
 
-		if (cap < 0)
-			return rt_fail(err, EINVAL, "--cap: unknown capability \"%s\"", l->v[i]);
+		if (cap < 0) {
+			caps_unknown("--cap", l->v[i]);
+			continue;
+		}
 		p->caps[CAPSET_BOUNDING] |= 1ull << cap;
 		p->caps[CAPSET_EFFECTIVE] |= 1ull << cap;
 		p->caps[CAPSET_PERMITTED] |= 1ull << cap;

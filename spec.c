@@ -17,6 +17,7 @@
 
 #include "caps.h"
 #include "fmt.h"
+#include "log.h"
 #include "mini.h"
 #include "spec.h"
 
@@ -436,9 +437,12 @@ static int cap_elem(struct ctx *c, int v, int i, void *mask)
 
 	if (r < 0)
 		return r;
+	/* configs from newer engines name capabilities this runt lacks: like runc and crun,
+	 * warn and leave them out (never grant something unknown) */
 	if (cap < 0)
-		return fail(c, "unknown capability \"%s\"", name);
-	*(uint64_t *)mask |= 1ull << cap;
+		caps_unknown(c->p->s, name);
+	else
+		*(uint64_t *)mask |= 1ull << cap;
 	return 0;
 }
 
@@ -1324,12 +1328,18 @@ static int check_sysctls(struct ctx *c)
 	const struct spec_linux *l = &c->s->linux;
 
 	for (int i = 0; i < l->nsysctl; i++) {
-		const char *key = l->sysctl[i].key;
+		const char *key = l->sysctl[i].key, *name = NULL;
 		int ns = sysctl_namespace(key);
 
-		if (ns >= 0 && l->ns[ns].enabled)
+		/* kernel.hostname may not undo .hostname, nor kernel.domainname .domainname */
+		if (ns == NS_UTS && (name = key[7] == 'h' ? c->s->hostname : c->s->domainname) &&
+		    !strcmp(name, l->sysctl[i].value))
+			name = NULL;
+		if (ns >= 0 && l->ns[ns].enabled && !name)
 			continue;
 		set_path(c, "linux", "sysctl");
+		if (name)
+			return fail(c, "sysctl \"%s\" contradicts .%s \"%s\"", key, key + 7, name);
 		if (ns < 0)
 			return fail(c, "sysctl \"%s\" is not in a separate kernel namespace", key);
 		return fail(c, "sysctl \"%s\" needs a private %s namespace", key, spec_ns_name(ns));

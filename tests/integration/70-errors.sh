@@ -32,9 +32,6 @@ bad_create relmount "relative mount destination" "config.json" ".mounts[0].desti
 B=$(RUNT_NAMESPACES="pid mount bogus" bundle badns /bin/probe id)
 bad_create badns "unknown namespace type" ".linux.namespaces[2]" bogus
 
-B=$(RUNT_CAPS="CAP_KILL CAP_BOGUS" bundle badcap /bin/probe id)
-bad_create badcap "unknown capability" CAP_BOGUS
-
 B=$(RUNT_HOSTNAME= RUNT_EXTRA_TOP='"hostname": 5' bundle badtype /bin/probe id)
 bad_create badtype "hostname of the wrong type" ".hostname" string
 
