@@ -1,7 +1,8 @@
-/* json.c - strict jsmn-based reader with JSON-path errors, and a bounded writer.
- * Strings are unescaped in place, so a parsed document costs one token array. */
+/* json.c - strict JSON reader (a linear grammar check, then jsmn tokens) with JSON-path
+ * errors, and a bounded writer. Strings are unescaped in place: one token array per document. */
 #define JSMN_STATIC
 #define JSMN_STRICT
+#define JSMN_PARENT_LINKS /* as json.h: without them jsmn's ',' and ']' search backwards */
 #include <jsmn.h>
 
 #include <errno.h>
@@ -23,21 +24,6 @@ static const char *const kind_names[] = {
 const char *json_kind_name(enum json_kind k)
 {
 	return kind_names[k];
-}
-
-static int parse_fail(struct rt_err *err, const char *what, int r)
-{
-	if (r == JSMN_ERROR_PART)
-		return rt_fail(err, EINVAL, "%s: invalid JSON: unexpected end of input", what);
-	return rt_fail(err, EINVAL, "%s: invalid JSON", what);
-}
-
-static bool only_space(const char *s, size_t from, size_t len)
-{
-	for (; from < len; from++)
-		if (!strchr(" \t\r\n", s[from]))
-			return false;
-	return true;
 }
 
 /* JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
@@ -79,20 +65,104 @@ static bool valid_primitive(const char *s, size_t len)
 	return valid_number(s, s + len);
 }
 
-static int check_primitives(const struct json *j, struct rt_err *err)
+/* Length of the UTF-8 sequence at s, 0 when it is not the shortest form of a scalar value
+ * (overlong, surrogate, above U+10FFFF, cut short) or is a control character (RFC 8259). */
+static int utf8_len(const unsigned char *s, const unsigned char *end)
 {
-	for (int i = 0; i < j->ntok; i++) {
-		const jsmntok_t *t = &j->tok[i];
+	static const unsigned min[] = { 0, 0x20, 0x80, 0x800, 0x10000 };
+	unsigned c = *s, cp;
+	int n = c < 0x80 ? 1 : c < 0xc0 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf8 ? 4 : 0;
 
-		if (t->type == JSMN_PRIMITIVE &&
-		    !valid_primitive(j->buf + t->start, t->end - t->start))
-			return rt_fail(err, EINVAL, "%s: invalid JSON: bad literal \"%.*s\"",
-				       j->what, t->end - t->start > 20 ? 20 : t->end - t->start,
-				       j->buf + t->start);
+	if (!n || end - s < n)
+		return 0;
+	cp = c & 0xff >> (n + (n > 1));
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
 	}
-	return 0;
+	return cp < min[n] || cp > 0x10ffff || cp >> 11 == 0x1b ? 0 : n;
 }
 
+/* What may come next while scanning. */
+enum { VAL = 1, KEY = 2, END = 4, SEP = 8, COL = 16 };
+
+/* One linear pass of the RFC 8259 grammar before jsmn builds tokens: jsmn alone accepts
+ * {"k"}, {"a","b"}, [1,] and [1 2] (the walker then reads past the last token), and its
+ * closing-bracket walk costs the nesting depth, so the depth is bounded here first. */
+static int scan(const struct json *j, struct rt_err *err)
+{
+	const char *s = j->buf, *why = "unexpected character";
+	uint64_t obj = 0; /* bit d-1: level d is an object */
+	unsigned st = VAL;
+	int depth = 0, n;
+	size_t i, k;
+
+	for (i = 0; i < j->len; i++) {
+		char c = s[i];
+
+		if (c && strchr(" \t\r\n", c))
+			continue;
+		if (!depth && st == VAL && c != '{')
+			return rt_fail(err, EINVAL, "%s: expected a JSON object at the top level",
+				       j->what);
+		if (c == '{' || c == '[') {
+			if (++depth > JSON_MAX_DEPTH)
+				why = "nested too deep";
+			if (!(st & VAL) || depth > JSON_MAX_DEPTH)
+				goto bad;
+			obj = (obj & ~(1ull << (depth - 1))) | (uint64_t)(c == '{') << (depth - 1);
+			st = (c == '{' ? KEY : VAL) | END;
+			continue;
+		}
+		if (c == '}' || c == ']') {
+			if (!(st & END) || (obj >> (depth - 1) & 1) != (c == '}'))
+				goto bad;
+			st = --depth ? SEP | END : 0;
+			continue;
+		}
+		if (c == ',' || c == ':') {
+			if (!(st & (c == ',' ? SEP : COL)))
+				goto bad;
+			st = c == ':' || !(obj >> (depth - 1) & 1) ? VAL : KEY;
+			continue;
+		}
+		if (c == '"') {
+			for (k = i + 1; k < j->len && s[k] != '"'; k += n)
+				if (!(n = s[k] == '\\'
+					      ? 2
+					      : utf8_len((const unsigned char *)s + k,
+							 (const unsigned char *)s + j->len))) {
+					i = k;
+					goto bad;
+				}
+			if (k >= j->len)
+				break;
+			if (st & KEY) {
+				i = k;
+				st = COL;
+				continue;
+			}
+		} else {
+			for (k = i; k + 1 < j->len && !strchr(" \t\r\n,:[]{}\"", s[k + 1]); k++)
+				;
+		}
+		if (!(st & VAL))
+			goto bad;
+		if (c != '"' && !valid_primitive(s + i, k + 1 - i))
+			return rt_fail(err, EINVAL, "%s: invalid JSON: bad literal \"%.*s\"",
+				       j->what, k + 1 - i > 20 ? 20 : (int)(k + 1 - i), s + i);
+		i = k;
+		st = depth ? SEP | END : 0;
+	}
+	if (!st)
+		return 0;
+	return rt_fail(err, EINVAL, "%s: invalid JSON: unexpected end of input", j->what);
+bad:
+	return rt_fail(err, EINVAL, "%s: invalid JSON: %s at byte %zu", j->what, why, i);
+}
+
+/* scan() checked the grammar: jsmn fails now only on a bad escape. */
 int json_parse(struct json *j, const char *what, char *buf, size_t len, struct rt_err *err)
 {
 	jsmn_parser p;
@@ -102,25 +172,16 @@ int json_parse(struct json *j, const char *what, char *buf, size_t len, struct r
 	j->buf = buf;
 	j->len = len;
 	j->tok = NULL;
+	if ((n = scan(j, err)) < 0)
+		return n;
 	jsmn_init(&p);
 	n = jsmn_parse(&p, buf, len, NULL, 0);
-	if (n < 0)
-		return parse_fail(err, what, n);
-	if (n == 0)
-		return rt_fail(err, EINVAL, "%s: invalid JSON: empty document", what);
-	j->tok = calloc(n, sizeof(*j->tok));
-	if (!j->tok)
+	if (n > 0 && !(j->tok = calloc(n, sizeof(*j->tok))))
 		return rt_errnofail(err, ENOMEM, "%s", what);
 	jsmn_init(&p);
-	j->ntok = jsmn_parse(&p, buf, len, j->tok, n);
-	if (j->ntok < 0)
-		return parse_fail(err, what, j->ntok);
-	if (j->tok[0].type != JSMN_OBJECT)
-		return rt_fail(err, EINVAL, "%s: expected a JSON object at the top level", what);
-	if (json_next(j, 0) != j->ntok || !only_space(buf, j->tok[0].end, len))
-		return rt_fail(err, EINVAL, "%s: invalid JSON: trailing data after the object",
-			       what);
-	return check_primitives(j, err);
+	if (n <= 0 || (j->ntok = jsmn_parse(&p, buf, len, j->tok, n)) < 0)
+		return rt_fail(err, EINVAL, "%s: invalid JSON", what);
+	return 0;
 }
 
 void json_free(struct json *j)
@@ -237,7 +298,8 @@ static char *put_utf8(char *o, unsigned cp)
 	return o;
 }
 
-/* \uXXXX, with a following low surrogate when it is a high one; returns chars consumed. */
+/* \uXXXX, with a following low surrogate when it is a high one (a lone surrogate is no
+ * character: -1); returns chars consumed. */
 static int unicode_escape(const char *s, const char *end, unsigned *cp)
 {
 	int hi, lo;
@@ -245,10 +307,10 @@ static int unicode_escape(const char *s, const char *end, unsigned *cp)
 	if (end - s < 5 || (hi = hex4(s + 1)) < 0)
 		return -1;
 	*cp = hi;
-	if (hi < 0xd800 || hi > 0xdbff)
+	if (hi < 0xd800 || hi > 0xdfff)
 		return 5;
-	if (end - s < 11 || s[5] != '\\' || s[6] != 'u' || (lo = hex4(s + 7)) < 0xdc00 ||
-	    lo > 0xdfff)
+	if (hi > 0xdbff || end - s < 11 || s[5] != '\\' || s[6] != 'u' ||
+	    (lo = hex4(s + 7)) < 0xdc00 || lo > 0xdfff)
 		return -1;
 	*cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
 	return 11;
@@ -298,10 +360,6 @@ const char *json_str(struct json *j, int i)
 		return NULL;
 	if (j->buf[t->end] == '\0')
 		return s;
-	if (memchr(s, '\\', t->end - t->start) == NULL) {
-		j->buf[t->end] = '\0';
-		return memchr(s, '\0', t->end - t->start) ? NULL : s;
-	}
 	if (unescape(s, j->buf + t->end) < 0)
 		return NULL;
 	j->buf[t->end] = '\0';

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #define JSMN_HEADER
+#define JSMN_PARENT_LINKS /* keeps jsmn linear: json.c defines it too, the layouts agree */
 #include <jsmn.h>
 
 #include "err.h"
@@ -30,7 +31,12 @@ struct jpath {
 
 enum json_kind { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
 
-/* Parse buf; tokens are allocated once (exact count). The top level must be an object. */
+/* Runtime-spec documents nest under 10 levels; the bound keeps parsing linear. */
+#define JSON_MAX_DEPTH 64
+
+/* Parse buf: strict RFC 8259 (UTF-8 strings, no trailing comma, at most JSON_MAX_DEPTH
+ * levels), checked once here for every document; tokens are allocated once (exact count).
+ * The top level must be an object. */
 int json_parse(struct json *j, const char *what, char *buf, size_t len, struct rt_err *err);
 void json_free(struct json *j);
 

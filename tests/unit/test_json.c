@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "json.h"
 #include "tap.h"
@@ -36,16 +37,18 @@ static void test_parse(void)
 
 	is_int(load(" {'a': 1} \n", &err), 0, "object with surrounding whitespace");
 	is_int(J.ntok, 3, "three tokens");
-	parse_err("", "t.json: invalid JSON: empty document", "empty input");
+	parse_err("", "t.json: invalid JSON: unexpected end of input", "empty input");
 	parse_err("[1,2]", "t.json: expected a JSON object at the top level", "top-level array");
 	parse_err("'s'", "t.json: expected a JSON object at the top level", "top-level string");
 	parse_err("{'a':1", "t.json: invalid JSON: unexpected end of input", "unterminated");
-	parse_err("{'a':1} x", "t.json: invalid JSON", "trailing garbage");
-	parse_err("{'a':1}{}", "t.json: invalid JSON: trailing data after the object",
+	parse_err("{'a':1} x", "t.json: invalid JSON: unexpected character at byte 8",
+		  "trailing garbage");
+	parse_err("{'a':1}{}", "t.json: invalid JSON: unexpected character at byte 7",
 		  "two documents");
-	parse_err("{a:1}", "t.json: invalid JSON", "unquoted key");
-	parse_err("{1:2}", "t.json: invalid JSON", "number as a key");
-	parse_err("{'a':xyz}", "t.json: invalid JSON", "bare word");
+	parse_err("{a:1}", "t.json: invalid JSON: unexpected character at byte 1", "unquoted key");
+	parse_err("{1:2}", "t.json: invalid JSON: unexpected character at byte 1",
+		  "number as a key");
+	parse_err("{'a':xyz}", "t.json: invalid JSON: bad literal \"xyz\"", "bare word");
 	parse_err("{'a':tru}", "t.json: invalid JSON: bad literal \"tru\"", "truncated true");
 	parse_err("{'a':falsey}", "t.json: invalid JSON: bad literal \"falsey\"", "falsey");
 	parse_err("{'a':nul}", "t.json: invalid JSON: bad literal \"nul\"", "truncated null");
@@ -57,6 +60,102 @@ static void test_parse(void)
 	       "every valid literal form accepted");
 	parse_err("{'a':'\\x'}", "t.json: invalid JSON", "unknown escape");
 	parse_err("{'a':'\\u12'}", "t.json: invalid JSON", "short \\u escape");
+}
+
+/* Issue 17 item 4: jsmn accepted these and the walker read past the last token. */
+static void test_structure(void)
+{
+	static const char repro[] = "{\"ociVersion\":\"1.0.0\",\"root\":{\"\"}}";
+	struct rt_err err = { 0 };
+	char buf[sizeof(repro)];
+	struct json j;
+
+	memcpy(buf, repro, sizeof(buf));
+	is_int(json_parse(&j, "config.json", buf, sizeof(buf) - 1, &err), -EINVAL,
+	       "issue reproducer refused");
+	is_str(err.msg, "config.json: invalid JSON: unexpected character at byte 32",
+	       "... at the closing brace after the lone key");
+	json_free(&j);
+	parse_err("{'k'}", "t.json: invalid JSON: unexpected character at byte 4", "key alone");
+	parse_err("{'a','b'}", "t.json: invalid JSON: unexpected character at byte 4",
+		  "two keys, no values");
+	parse_err("{'a':1,}", "t.json: invalid JSON: unexpected character at byte 7",
+		  "trailing comma in an object");
+	parse_err("{'a':[1,]}", "t.json: invalid JSON: unexpected character at byte 8",
+		  "trailing comma in an array");
+	parse_err("{'a':[1 2]}", "t.json: invalid JSON: unexpected character at byte 8",
+		  "array values without a comma");
+	parse_err("{'a':[1] 'b':2}", "t.json: invalid JSON: unexpected character at byte 9",
+		  "members without a comma");
+	parse_err("{,'a':1}", "t.json: invalid JSON: unexpected character at byte 1",
+		  "leading comma");
+	parse_err("{'a':[,1]}", "t.json: invalid JSON: unexpected character at byte 6",
+		  "leading comma in an array");
+	parse_err("{'a'::1}", "t.json: invalid JSON: unexpected character at byte 5", "two colons");
+	parse_err("{'a':1:2}", "t.json: invalid JSON: unexpected character at byte 6",
+		  "colon after a value");
+	parse_err("{'a':['b':1]}", "t.json: invalid JSON: unexpected character at byte 9",
+		  "colon in an array");
+	parse_err("{'a':[1}}", "t.json: invalid JSON: unexpected character at byte 7",
+		  "mismatched brackets");
+	parse_err("{'a':1}}", "t.json: invalid JSON: unexpected character at byte 7",
+		  "one bracket too many");
+	parse_err("{'a':{'b':1}", "t.json: invalid JSON: unexpected end of input",
+		  "one bracket short");
+	parse_err("{'a':'b", "t.json: invalid JSON: unexpected end of input",
+		  "unterminated string");
+	is_int(load("{'a':[[],{},[{}],{'b':[1,'c',null]}],'d':{}}", &err), 0,
+	       "nested empty and mixed containers accepted");
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Time to parse head, n x open, n x close, tail; -1 if refused (err filled). */
+static double parse_time(const char *head, const char *open, const char *close, const char *tail,
+			 int n, struct rt_err *err)
+{
+	const char *part[] = { head, open, close, tail };
+	char *doc = malloc(strlen(head) + n * (strlen(open) + strlen(close)) + strlen(tail) + 1);
+	size_t len = 0;
+	double t;
+	int r;
+
+	for (int i = 0; i < 4; i++)
+		for (int k = 0; k < (i == 1 || i == 2 ? n : 1); k++) {
+			memcpy(doc + len, part[i], strlen(part[i]));
+			len += strlen(part[i]);
+		}
+	json_free(&J);
+	t = now();
+	r = json_parse(&J, "t.json", doc, len, err);
+	t = now() - t;
+	free(doc);
+	return r < 0 ? -1 : t;
+}
+
+/* Issue 17 item 5: 400k nested arrays took minutes (jsmn's closing bracket walked back
+ * over every closed token); wide documents were quadratic too (',' searched backwards). */
+static void test_linear(void)
+{
+	struct rt_err err = { 0 };
+	double t = now();
+	bool refused = parse_time("{\"a\":", "[", "]", "}", 400000, &err) < 0;
+
+	t = now() - t;
+	ok(refused && t < 1, "400k nested arrays refused in %.3f s", t);
+	is_str(err.msg, "t.json: invalid JSON: nested too deep at byte 68", "depth error");
+	ok(parse_time("{\"a\":", "[", "]", "}", JSON_MAX_DEPTH - 1, &err) >= 0,
+	   "%d levels accepted", JSON_MAX_DEPTH);
+	t = parse_time("{\"a\":[", "[[1],{\"b\":[]}],", "", "0]}", 200000, &err);
+	ok(t >= 0 && t < 2, "2 MB wide array parsed in %.3f s", t);
+	t = parse_time("{", "\"k\":\"v\",", "", "\"k\":1}", 400000, &err);
+	ok(t >= 0 && t < 2, "400k object members parsed in %.3f s", t);
 }
 
 static const char *str_of(const char *text, struct rt_err *err)
@@ -90,6 +189,35 @@ static void test_unescape(void)
 	is_str(str_of("{'s':'\\ud83d\\u0041'}", &err),
 	       "t.json: .s: invalid string escape or NUL character",
 	       "high surrogate + non-low refused");
+	is_str(str_of("{'s':'\\udc00'}", &err),
+	       "t.json: .s: invalid string escape or NUL character", "lone low surrogate refused");
+	is_str(str_of("{'s':'\\udc00\\ud83d'}", &err),
+	       "t.json: .s: invalid string escape or NUL character", "reversed pair refused");
+	is_str(str_of("{'s':'\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf'}", &err),
+	       "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf",
+	       "raw UTF-8 of 2, 3 and 4 bytes, U+10FFFF");
+	/* Issue 17 item 6: raw bytes that are no UTF-8, and raw control characters. */
+	parse_err("{'s':'a\xff'}", "t.json: invalid JSON: unexpected character at byte 7", "0xff");
+	parse_err("{'s':'\x80'}", "t.json: invalid JSON: unexpected character at byte 6",
+		  "lone continuation byte");
+	parse_err("{'s':'\xc0\xaf'}", "t.json: invalid JSON: unexpected character at byte 6",
+		  "overlong '/'");
+	parse_err("{'s':'\xe0\x80\xaf'}", "t.json: invalid JSON: unexpected character at byte 6",
+		  "overlong 3 bytes");
+	parse_err("{'s':'\xed\xa0\x80'}", "t.json: invalid JSON: unexpected character at byte 6",
+		  "UTF-8 of a surrogate");
+	parse_err("{'s':'\xf4\x90\x80\x80'}",
+		  "t.json: invalid JSON: unexpected character at byte 6", "above U+10FFFF");
+	parse_err("{'s':'\xf8\x88\x80\x80\x80'}",
+		  "t.json: invalid JSON: unexpected character at byte 6", "5-byte form");
+	parse_err("{'s':'\xe2\x82'}", "t.json: invalid JSON: unexpected character at byte 6",
+		  "cut short before the quote");
+	parse_err("{'s':'\xe2\x82", "t.json: invalid JSON: unexpected character at byte 6",
+		  "cut short at the end");
+	parse_err("{'s':'a\tb'}", "t.json: invalid JSON: unexpected character at byte 7",
+		  "raw tab");
+	parse_err("{'\x01':1}", "t.json: invalid JSON: unexpected character at byte 2",
+		  "raw control character in a key");
 	is_str(str_of("{'s':5}", &err), "t.json: .s: expected string, got number",
 	       "number is no string");
 	load("{'s':'x\\ty'}", &err);
@@ -243,6 +371,8 @@ static void test_writer(void)
 int main(void)
 {
 	test_parse();
+	test_structure();
+	test_linear();
 	test_unescape();
 	test_numbers();
 	test_kinds();

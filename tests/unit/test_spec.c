@@ -349,7 +349,8 @@ static const struct {
 	const char *desc, *json, *msg;
 } bad[] = {
 	{ "broken JSON", "{'ociVersion':", "config.json: invalid JSON: unexpected end of input" },
-	{ "broken JSON (missing colon)", "{'ociVersion' 1}", "config.json: invalid JSON" },
+	{ "broken JSON (missing colon)", "{'ociVersion' 1}",
+	  "config.json: invalid JSON: unexpected character at byte 14" },
 	{ "invalid escape", "{'ociVersion':'1.\\q'}", "config.json: invalid JSON" },
 	{ "top-level array", "['a']", "config.json: expected a JSON object at the top level" },
 	{ "missing process", "{" VER "," ROOT "}", "config.json: .process: required" },
