@@ -254,7 +254,7 @@ static const struct rfield blkdev_fields[] = {
 static int required(struct ctx *c, uint32_t need, const struct rfield *tab)
 {
 	for (int i = 0; tab[i].key; i++)
-		if ((need & 1u << tab[i].bit) && !(c->s->seen & 1u << tab[i].bit)) {
+		if (tab[i].bit >= 0 && (need & ~c->s->seen) >> tab[i].bit & 1) {
 			size_t saved = jpath_key(c->p, tab[i].key);
 			int r = fail(c, "required");
 
