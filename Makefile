@@ -36,7 +36,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps demo check test-unit test-integration install clean fmt fmt-check bench \
-	board-check board-systemd
+	board-check board-systemd fuzz fuzz-check
 
 all: runt
 
@@ -118,12 +118,44 @@ build/bench/seccomp-compile: bench/seccomp-compile.c $(LIB_OBJS)
 test-unit: $(UNIT_BINS) $(SC_DIFF) $(PODMAN_SC) runt
 	@sh tests/run-unit.sh $(UNIT_BINS) $(SC_DIFF) tests/size.sh
 
+# Fuzzing (issue 17): libFuzzer harnesses (tests/fuzz/) over runt's library built again with
+# Debian's clang, ASan and UBSan (build/fuzz/, glibc: not musl). `make fuzz FUZZ_SECONDS=N`
+# fuzzes each harness N seconds; fuzz-check (in check) replays the committed corpus and every
+# past crash, then fuzzes each FUZZ_CHECK_SECONDS.
+FUZZ_CC       ?= clang
+FUZZ_TARGETS  := config process resources seccomp state
+FUZZ_CFLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -Ibuild/include \
+		 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS     := $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out runtime.c mount.c,$(SRCS)))
+FUZZ_BINS     := $(patsubst %,build/fuzz/fuzz-%,$(FUZZ_TARGETS))
+FUZZ_SECONDS  ?= 300
+FUZZ_CHECK_SECONDS ?= 12
+
+build/fuzz/obj/%.o: %.c $(HDRS) build/include/jsmn.h build/include/sc_syscalls.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/librunt.a: $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/librunt.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I. -fsanitize=fuzzer $< build/fuzz/librunt.a -o $@
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-check: $(FUZZ_BINS)
+	@sh tests/fuzz/run.sh --check $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
+
 test-integration: runt build/tests/probe $(PODMAN_SC)
 	@sh tests/run-integration.sh
 
 check: deps
 	@$(MAKE) --no-print-directory all fmt-check
 	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory test-integration
 
 install: runt
@@ -131,10 +163,11 @@ install: runt
 	install -m 0755 runt $(DESTDIR)$(BINDIR)/runt
 
 fmt:
-	clang-format -i *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h bench/*.c
+	clang-format -i *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.[ch] bench/*.c
 
 fmt-check:
-	@clang-format --dry-run --Werror *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h bench/*.c
+	@clang-format --dry-run --Werror *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.[ch] \
+		bench/*.c
 
 clean:
 	rm -rf build runt

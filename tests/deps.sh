@@ -12,7 +12,9 @@ strace:/usr/bin/strace
 make:/usr/bin/make
 git:/usr/bin/git
 libseccomp-dev:/usr/include/seccomp.h
-golang-github-containers-common:/usr/share/containers/seccomp.json"
+golang-github-containers-common:/usr/share/containers/seccomp.json
+clang:/usr/bin/clang
+libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/include/fuzzer/FuzzedDataProvider.h"
 
 missing=
 for need in $NEEDS; do
