@@ -181,12 +181,14 @@ static int load_number(struct json *j, int v, const struct jpath *p, const char 
 static int load_field(struct rt_state *st, struct json *j, int k, int v, struct rt_err *err)
 {
 	struct jpath p = { "", 0 };
-	const char *s;
+	const char *s, *key = json_str(j, k);
 	int r;
 
-	jpath_key(&p, json_str(j, k));
+	if (!key) /* a key with \u0000 or a lone surrogate (found by tests/fuzz/state.c) */
+		return json_fail(err, j, &p, "invalid string escape or NUL character in a key");
+	jpath_key(&p, key);
 	for (size_t i = 0; i < sizeof(str_fields) / sizeof(str_fields[0]); i++) {
-		if (strcmp(json_str(j, k), str_fields[i].key))
+		if (strcmp(key, str_fields[i].key))
 			continue;
 		if ((r = json_get_str(j, v, &p, &s, err)) < 0)
 			return r;
@@ -199,7 +201,7 @@ static int load_field(struct rt_state *st, struct json *j, int k, int v, struct 
 		return st->annotations ? 0 : rt_errnofail(err, ENOMEM, "state annotations");
 	}
 	if (json_kind(j, v) == JSON_NUMBER)
-		return load_number(j, v, &p, json_str(j, k), st, err);
+		return load_number(j, v, &p, key, st, err);
 	return 0;
 }
 
