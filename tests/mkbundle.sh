@@ -45,9 +45,11 @@ die() {
 	exit 1
 }
 
-# "a\b"c -> "a\\b\"c" (quotes included); control characters are not expected in tests.
+# "a\b"c<tab>d<newline>e -> "a\\b\"c\td\ne" (quotes included): runt, like runc, refuses raw
+# control characters in JSON strings (a test's multi-line sh -c script has them).
 json_str() {
-	printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g')"
+	printf '"%s"' "$(printf '%s' "$1" | sed 's/[\\"]/\\&/g; s/	/\\t/g' |
+		awk '{ printf "%s%s", (NR > 1 ? "\\n" : ""), $0 }')"
 }
 
 # Words -> JSON array of strings.
