@@ -28,7 +28,7 @@ LDFLAGS   += -static -no-pie -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,-z,
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
 	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c fdpass.c \
-	     fmt.c alloc.c mini.c procfs.c
+	     fmt.c alloc.c mini.c procfs.c lsm.c
 LIB_OBJS  := $(patsubst %.c,build/%.o,$(filter-out runtime.c,$(SRCS)))
 HDRS      := $(wildcard *.h)
 

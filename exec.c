@@ -21,6 +21,7 @@
 #include "exec.h"
 #include "fdpass.h"
 #include "fmt.h"
+#include "lsm.h"
 #include "mini.h"
 #include "mount.h"
 #include "path.h"
@@ -455,6 +456,9 @@ static int finish_process(struct container *c, int sync, char *exe, size_t size,
 	int r;
 
 	find_home(c);
+	/* before seccomp, which may deny the open and write (runc's order too) */
+	if ((r = lsm_apply(p->apparmor_profile, p->selinux_label, err)) < 0)
+		return r;
 	if (seccomp_when(c) == SC_EARLY && (r = load_seccomp(&c->seccomp, sync, err)) < 0)
 		return r;
 	if ((r = set_user(p, err)) < 0)

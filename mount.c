@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -637,6 +638,49 @@ static bool sysfs_needs_bind(const struct mnt_ctx *m, const struct spec_mount *s
 	return errno == EPERM && m->userns && sm->type && !strcmp(sm->type, "sysfs");
 }
 
+static bool is_type(const struct spec_mount *sm, const char *type)
+{
+	return sm->type && !strcmp(sm->type, type);
+}
+
+/* linux.mountLabel (SELinux, on: lsm_check): ',context="LABEL"' labels a new filesystem
+ * as a whole; "" without a label. */
+static const char *context_opt(const struct spec *s, char *buf, size_t size)
+{
+	const char *l = s->linux.mount_label;
+
+	buf[0] = '\0';
+	if (l && *l)
+		rt_snprintf(buf, size, ",context=\"%s\"", l);
+	return buf;
+}
+
+/* As runc labels: every new filesystem but proc and sysfs (the policy labels those) and
+ * mqueue, which takes no options: its root is labelled once mounted (label_root). */
+static void add_context(const struct spec *s, const struct spec_mount *sm, struct mopts *o)
+{
+	char opt[4200];
+
+	if (*context_opt(s, opt, sizeof(opt)) && !is_type(sm, "proc") && !is_type(sm, "sysfs") &&
+	    !is_type(sm, "mqueue"))
+		add_data(o, opt + 1);
+}
+
+static int label_root(struct mnt_ctx *m, const struct spec_mount *sm, struct mnt_target *t,
+		      struct rt_err *err)
+{
+	const char *l = m->s->linux.mount_label;
+	int r;
+
+	if (!l || !*l || !is_type(sm, "mqueue"))
+		return 0;
+	if ((r = target_reopen(m, sm->destination, t, err)) < 0)
+		return r;
+	if (setxattr(t->path, "security.selinux", l, strlen(l), 0) < 0)
+		return rt_sysfail(err, "label the mqueue \"%s\"", l);
+	return 0;
+}
+
 static int mount_fs(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts *o,
 		    struct mnt_target *t, struct rt_err *err)
 {
@@ -645,6 +689,7 @@ static int mount_fs(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts
 
 	if (r < 0)
 		return r;
+	add_context(m->s, sm, o);
 	/* the directory the tmpfs is about to cover, opened while it is still reachable */
 	if (o->copyup && (lower = openat(t->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return rt_sysfail(err, "open %s to copy it up", sm->destination);
@@ -767,6 +812,8 @@ static int mount_one(struct mnt_ctx *m, int i, struct rt_err *err)
 		r = do_mount(m, i, sm, &o, &t, err);
 	if (r == 0)
 		r = finish_mount(m, sm, &o, &t, err);
+	if (r == 0 && !o.bind)
+		r = label_root(m, sm, &t, err);
 	if (t.fd >= 0)
 		close(t.fd);
 	if (r < 0)
@@ -1149,6 +1196,7 @@ static int mask_file(struct mnt_ctx *m, const char *path, const char **files)
 static int mask_path(struct mnt_ctx *m, const char *path, const char **dirs, const char **files,
 		     struct rt_err *err)
 {
+	char data[4200];
 	struct stat sb;
 
 	if (stat(path, &sb) < 0)
@@ -1161,7 +1209,9 @@ static int mask_path(struct mnt_ctx *m, const char *path, const char **dirs, con
 	}
 	if (*dirs && mount(*dirs, path, NULL, MS_BIND, NULL) == 0)
 		return 0;
-	if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0)
+	context_opt(m->s, data + 6, sizeof(data) - 6);
+	memcpy(data, "size=0", 6);
+	if (mount("tmpfs", path, "tmpfs", MS_RDONLY, data) < 0)
 		return rt_sysfail(err, "mask %s", path);
 	*dirs = path;
 	return 0;

@@ -26,6 +26,7 @@
 #include "fmt.h"
 #include "hooks.h"
 #include "log.h"
+#include "lsm.h"
 #include "mini.h"
 #include "mount.h"
 #include "notify.h"
@@ -192,8 +193,8 @@ static const struct flag exec_flags[] = {
 	F_STR("pid-file", 0, pid_file, "write the process's pid here"),
 	F_STR("preserve-fds", 0, preserve_fds, "pass this many extra fds (3..)"),
 	F_STR("cgroup", 0, cgroup, "sub-cgroup of the container to run in"),
-	F_STR("process-label", 0, process_label, "SELinux label (not supported)"),
-	F_STR("apparmor", 0, apparmor, "AppArmor profile (not supported)"),
+	F_STR("process-label", 0, process_label, "SELinux label of the process"),
+	F_STR("apparmor", 0, apparmor, "AppArmor profile of the process"),
 	F_BOOL("ignore-paused", 0, ignore_paused, "allow exec into a paused container"),
 	F_BOOL("help", 'h', help, "show help"),
 	{ NULL },
@@ -308,7 +309,8 @@ static int refuse_unsupported(const struct cli *cli, const struct spec *s, struc
 		return rt_fail(err, EINVAL,
 			       "config.json: .linux.namespaces: runt needs a mount "
 			       "namespace");
-	return 0;
+	return lsm_check(s->process.apparmor_profile, s->process.selinux_label,
+			 s->linux.mount_label, err);
 }
 
 /* Where the pty master goes: the caller's --console-socket, or for a foreground `run`
@@ -990,20 +992,34 @@ static int exec_from_file(const char *path, struct spec *ps, struct rt_err *err)
 	return r;
 }
 
-/* Refused, never ignored: runt has no LSM support; a paused container would freeze us. */
+/* A paused container would freeze us. */
 static int exec_check(struct cli *cli, struct rt_state *st, struct rt_err *err)
 {
 	enum rt_status s = state_status(st);
 
-	if (cli->process_label || cli->apparmor)
-		return rt_fail(err, ENOTSUP, "--%s: not supported by runt",
-			       cli->apparmor ? "apparmor" : "process-label");
 	if (s == ST_STOPPED || s == ST_CREATING)
 		return rt_fail(err, EINVAL, "cannot exec in a %s container", state_status_name(s));
 	if (s == ST_PAUSED && !cli->ignore_paused)
 		return rt_fail(err, EINVAL,
 			       "cannot exec in a paused container (use --ignore-paused)");
 	return 0;
+}
+
+/* As in runc: --apparmor and --process-label, else the process's own, else the container's. */
+static int exec_labels(struct cli *cli, struct spec_process *p, const struct spec_process *cp,
+		       struct rt_err *err)
+{
+	const char **aa = &p->apparmor_profile, **se = &p->selinux_label;
+
+	if (cli->apparmor)
+		*aa = cli->apparmor;
+	if (cli->process_label)
+		*se = cli->process_label;
+	if (!*aa || !**aa)
+		*aa = cp->apparmor_profile;
+	if (!*se || !**se)
+		*se = cp->selinux_label;
+	return lsm_check(*aa, *se, NULL, err);
 }
 
 /* The container's cgroup (or a sub-cgroup of it, --cgroup) for clone3 CLONE_INTO_CGROUP. */
@@ -1040,6 +1056,7 @@ static int exec_prepare(struct cli *cli, struct container *c, struct spec *ps, i
 			struct rt_err *err)
 {
 	static struct spec_process proc;
+	struct spec_process *p = &proc;
 	int r;
 
 	if ((r = exec_check(cli, &c->st, err)) < 0 ||
@@ -1051,14 +1068,15 @@ static int exec_prepare(struct cli *cli, struct container *c, struct spec *ps, i
 	if (cli->process) {
 		if ((r = exec_from_file(cli->process, ps, err)) < 0)
 			return r;
-		c->proc = &ps->process;
+		p = &ps->process;
 	} else {
 		proc = c->spec.process;
 		if ((r = exec_from_flags(cli, &proc, err)) < 0)
 			return r;
-		c->proc = &proc;
 	}
-	if ((r = exec_seccomp(c, ps, err)) < 0 || (r = plan_fds(cli, c, false, err)) < 0 ||
+	c->proc = p;
+	if ((r = exec_labels(cli, p, &c->spec.process, err)) < 0 ||
+	    (r = exec_seccomp(c, ps, err)) < 0 || (r = plan_fds(cli, c, false, err)) < 0 ||
 	    (r = plan_terminal(cli, c, !cli->detach, proxy, err)) < 0 ||
 	    (r = exec_cgroup(cli, c, err)) < 0)
 		return r;
@@ -1320,8 +1338,10 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 	json_list(&w, "operators", sc_op_name, 64);
 	jw_raw(&w, ",");
 	json_list(&w, "archs", sc_arch_name, 64);
-	jw_raw(&w, "},\"apparmor\":{\"enabled\":false},"
-		   "\"selinux\":{\"enabled\":false},\"intelRdt\":{\"enabled\":false},"
+	jw_printf(&w, "},\"apparmor\":{\"enabled\":%s},\"selinux\":{\"enabled\":%s},",
+		  lsm_enabled(LSM_APPARMOR) ? "true" : "false",
+		  lsm_enabled(LSM_SELINUX) ? "true" : "false");
+	jw_raw(&w, "\"intelRdt\":{\"enabled\":false},"
 		   "\"mountExtensions\":{\"idmap\":{\"enabled\":true}}},");
 	jw_raw(&w, "\"annotations\":{\"org.opencontainers.runtime-spec.features\":\"runt\","
 		   "\"io.github.runt.version\":\"" RUNT_VERSION

@@ -313,16 +313,6 @@ static int f_object(struct ctx *c, int v, void *ptr, const struct field *f)
 
 /* Ignoring these would silently run the container without the confinement, labels or
  * placement the caller asked for: refuse them instead (empty strings are "not set"). */
-static int f_refuse_label(struct ctx *c, int v, void *ptr, const struct field *f)
-{
-	int r = json_get_str(c->j, v, c->p, ptr, c->err);
-
-	if (r < 0)
-		return r;
-	return **(const char **)ptr ? fail(c, "%s is not supported by runt", (const char *)f->arg)
-				    : 0;
-}
-
 static int f_refuse(struct ctx *c, int v, void *ptr, const struct field *f)
 {
 	return fail(c, "%s is not supported by runt", (const char *)f->arg);
@@ -681,10 +671,8 @@ static const struct field process_fields[] = {
 	{ "ioPriority", f_ioprio, .off = 0 },
 	{ "scheduler", f_sched, .off = offsetof(struct spec_process, sched) },
 	{ "execCPUAffinity", f_object, .arg = affinity_fields },
-	{ "apparmorProfile", f_refuse_label, .off = offsetof(struct spec_process, apparmor_profile),
-	  .arg = "AppArmor" },
-	{ "selinuxLabel", f_refuse_label, .off = offsetof(struct spec_process, selinux_label),
-	  .arg = "SELinux" },
+	{ "apparmorProfile", f_str, .off = offsetof(struct spec_process, apparmor_profile) },
+	{ "selinuxLabel", f_str, .off = offsetof(struct spec_process, selinux_label) },
 	{ "seccomp", f_tok, .off = offsetof(struct spec_process, seccomp_tok) },
 	{ NULL },
 };
@@ -1201,8 +1189,7 @@ static const struct field linux_fields[] = {
 	  .off = offsetof(struct spec_linux, rootfs_propagation) },
 	{ "maskedPaths", f_masked, .off = 0 },
 	{ "readonlyPaths", f_readonly, .off = 0 },
-	{ "mountLabel", f_refuse_label, .off = offsetof(struct spec_linux, mount_label),
-	  .arg = "SELinux" },
+	{ "mountLabel", f_str, .off = offsetof(struct spec_linux, mount_label) },
 	{ "personality", f_personality, .off = 0 },
 	{ "intelRdt", f_refuse, .arg = "Intel RDT" },
 	{ "memoryPolicy", f_refuse, .arg = "NUMA memory policy" },

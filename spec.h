@@ -99,7 +99,7 @@ struct spec_process {
 	int io_class, io_priority; /* IOPRIO_CLASS_* */
 	struct spec_sched sched;
 	const char *cpu_affinity_initial, *cpu_affinity_final; /* cpu lists "0-3,7" or NULL */
-	const char *apparmor_profile, *selinux_label;	       /* refused when non-empty */
+	const char *apparmor_profile, *selinux_label;	       /* NULL or "": none (lsm.c) */
 	int seccomp_tok; /* issue 6: token of a per-process seccomp profile, -1 */
 };
 
@@ -153,7 +153,7 @@ struct spec_linux {
 	unsigned long rootfs_propagation; /* MS_* propagation flag, 0 = default (rprivate) */
 	const char **masked_paths, **readonly_paths; /* NULL-terminated */
 	int nmasked_paths, nreadonly_paths;
-	const char *mount_label; /* refused when non-empty */
+	const char *mount_label; /* SELinux context= of the container's mounts, NULL or "" */
 	bool has_personality;
 	unsigned long personality; /* PER_LINUX or PER_LINUX32 (| flags) */
 };

@@ -78,8 +78,9 @@ rtc exec --process "$WORK/bad.json" "$id"
 check_err "exec --process with empty args names the JSON path" .args
 rtc exec --process "$WORK/missing.json" "$id"
 check_err "exec --process of a missing file" missing.json
-rtc exec --apparmor foo "$id" /bin/true
-check_err "exec --apparmor is refused, not ignored" apparmor
+rtc exec --apparmor runt-no-such-profile "$id" /bin/true
+check_err "exec --apparmor of a profile that cannot apply fails, not ignored" AppArmor \
+	runt-no-such-profile
 rtc exec nosuch-$$ /bin/true
 check_err "exec into an unknown container" "does not exist"
 

@@ -467,12 +467,10 @@ static const struct {
 	  "config.json: .process.execCPUAffinity.initial: invalid cpu list \"0-\"" },
 	{ "descending cpu range", PROC("'execCPUAffinity':{'final':'1,3-2'}"),
 	  "config.json: .process.execCPUAffinity.final: invalid cpu list \"1,3-2\"" },
-	{ "apparmor refused", PROC("'apparmorProfile':'docker-default'"),
-	  "config.json: .process.apparmorProfile: AppArmor is not supported by runt" },
-	{ "selinux label refused", PROC("'selinuxLabel':'system_u:system_r:container_t:s0'"),
-	  "config.json: .process.selinuxLabel: SELinux is not supported by runt" },
-	{ "mountLabel refused", LINUX("'mountLabel':'system_u:object_r:container_file_t:s0'"),
-	  "config.json: .linux.mountLabel: SELinux is not supported by runt" },
+	{ "apparmorProfile not a string", PROC("'apparmorProfile':1"),
+	  "config.json: .process.apparmorProfile: expected string, got number" },
+	{ "mountLabel not a string", LINUX("'mountLabel':true"),
+	  "config.json: .linux.mountLabel: expected string, got boolean" },
 	{ "intelRdt refused", LINUX("'intelRdt':{'closID':'x'}"),
 	  "config.json: .linux.intelRdt: Intel RDT is not supported by runt" },
 	{ "memoryPolicy refused", LINUX("'memoryPolicy':{'mode':'MPOL_BIND','nodes':'0'}"),
@@ -581,11 +579,33 @@ static void expect_ok(const char *json, const char *desc)
 	free(buf);
 }
 
+/* issue 18: the labels are parsed; whether the host can apply them is lsm_check's call */
+static void test_labels(void)
+{
+	struct rt_err err = { 0 };
+	char *buf;
+
+	if (is_int(
+		parse("{" VER "," ROOT ",'process':{'args':['sh'],'apparmorProfile':'aa-1',"
+		      "'selinuxLabel':'u:r:t:s0'},'linux':{'mountLabel':'u:object_r:f:s0:c1,c2'}}",
+		      &buf, &err),
+		0, "labels accepted")) {
+		is_str(S.process.apparmor_profile, "aa-1", "apparmorProfile parsed");
+		is_str(S.process.selinux_label, "u:r:t:s0", "selinuxLabel parsed");
+		is_str(S.linux.mount_label, "u:object_r:f:s0:c1,c2", "mountLabel parsed");
+		spec_free(&S);
+	} else {
+		diag("%s", err.msg);
+	}
+	free(buf);
+}
+
 static void test_accepted(void)
 {
 	expect_ok(LINUX("'netDevices':{}"), "empty netDevices");
 	expect_ok(PROC("'apparmorProfile':'','selinuxLabel':''"), "empty apparmor/selinux");
 	expect_ok(LINUX("'mountLabel':''"), "empty mountLabel");
+	test_labels();
 	expect_ok("{" BASE ",'hostname':''}", "empty hostname without uts namespace");
 	expect_ok(LINUX(NSLIST ",'uidMappings':[{'containerID':0,'hostID':1,'size':1}]"),
 		  "mappings with a user namespace");
@@ -683,11 +703,12 @@ static void test_process_doc(void)
 	is_str(r < 0 ? err.msg : "(accepted)", "process.json: .args: required",
 	       "process doc: missing args refused");
 	free(buf);
-	buf = doc("{'args':['sh'],'apparmorProfile':'p'}");
+	buf = doc("{'args':['sh'],'apparmorProfile':'p','selinuxLabel':'l'}");
 	r = spec_parse_process_doc(&S, buf, strlen(buf), "process.json", &err);
-	is_str(r < 0 ? err.msg : "(accepted)",
-	       "process.json: .apparmorProfile: AppArmor is not supported by runt",
-	       "process doc: apparmor refused");
+	is_str(r < 0 ? err.msg : S.process.apparmor_profile, "p", "process doc: apparmorProfile");
+	is_str(r < 0 ? err.msg : S.process.selinux_label, "l", "process doc: selinuxLabel");
+	if (r == 0)
+		spec_free(&S);
 	free(buf);
 }
 
