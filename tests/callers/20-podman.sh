@@ -44,6 +44,17 @@ check_has "podman's default capabilities are the bounding set" "$NEEDS" '^CapBnd
 check_has "and the effective set" "$NEEDS" '^CapEff:[[:space:]]+00000000800405fb$' "$OUT$ERR"
 check_has "podman's default seccomp profile is applied (Seccomp: 2)" "$NEEDS" '^Seccomp:[[:space:]]+2$' "$OUT$ERR"
 
+# --- podman's default AppArmor profile: on an AppArmor host podman loads
+# containers-default-<version> and sends it as process.apparmorProfile (issue 18) ---
+AA_RE='^containers-default-[0-9.]+ \(enforce\)$'
+if [ -d /sys/kernel/security/apparmor ]; then
+	prun --rootfs "$ROOTFS" cat /proc/self/attr/current
+	check_has "podman's default AppArmor profile confines the container" "AppArmor" "$AA_RE" \
+		"$OUT$ERR"
+else
+	skip "podman's default AppArmor profile" "the host runs no AppArmor"
+fi
+
 # --- resource limits ---
 prun --memory 64m --pids-limit 50 --cpus 0.5 --rootfs "$ROOTFS" \
 	cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max
@@ -65,6 +76,10 @@ full=$(pm inspect -f '{{.Id}}' d1 2>/dev/null)
 capture pm exec d1 sh -c 'echo in-exec; exit 5'
 check_out "exec: its exit status (5)" "$NEEDS" 5 "$RC" "$ERR"
 check_has "exec: its output" "$NEEDS" '^in-exec$' "$OUT"
+if [ -d /sys/kernel/security/apparmor ]; then
+	capture pm exec d1 cat /proc/self/attr/current
+	check_has "exec: the process has podman's AppArmor profile too" "AppArmor" "$AA_RE" "$OUT$ERR"
+fi
 check_has "runt state carries podman's --annotation" "$NEEDS" '"io.runt.test": *"a-42"' \
 	"$("$RUNT" state "$full" 2>&1)"
 capture pm exec --user 1000:1000 --workdir /bin --env RUNT_K=v-7 d1 \
@@ -86,7 +101,7 @@ check_out "unpause exits 0" "$NEEDS" 0 "$RC" "$ERR"
 check_out "podman sees it running again" "$NEEDS" running "$(pm inspect -f '{{.State.Status}}' d1 2>&1)"
 capture pm container checkpoint d1
 check_match "checkpoint is refused clearly (runt has no CRIU; podman checks for criu first)" \
-	'CRIU|checkpoint/restore is not supported' "$ERR"
+	'CRIU|checkpoint/restore is not supported|does not support checkpoint/restore' "$ERR"
 capture pm kill d1
 check_out "kill exits 0" "$NEEDS" 0 "$RC" "$ERR"
 check_out "the killed container exited with 137" "$NEEDS" 137 "$(pm wait d1 2>&1)"
