@@ -89,14 +89,15 @@ EOF
 	leftovers_check "failed profile"
 
 	# CVE-2019-16884: a config mounting its own files over /proc must not turn the profile
-	# into a write to an ordinary file (and an unconfined container)
+	# into a write to an ordinary file (and an unconfined container): runt refuses the mount
+	# (mount.c) and writes through its own procfs (procfs.c) anyway
 	mkdir -p "$WORK/fakeproc/thread-self/attr/apparmor"
 	: >"$WORK/fakeproc/thread-self/attr/apparmor/exec"
 	B=$(RUNT_EXTRA_PROCESS="\"apparmorProfile\": \"$P\"" RUNT_EXTRA_MOUNTS="{\"destination\": \
 \"/proc\", \"type\": \"bind\", \"source\": \"$WORK/fakeproc\", \"options\": [\"rbind\"]}" \
 		bundle aa-fake /bin/probe read $cur)
 	rtc run --bundle "$B" "$(cid aa-fake)"
-	check_err "a fake /proc: the run fails instead of running unconfined" AppArmor procfs
+	check_ne "a fake /proc: the run fails instead of running unconfined" 0 "$RC"
 	check_eq "a fake /proc: nothing was written to its file" "" \
 		"$(cat "$WORK/fakeproc/thread-self/attr/apparmor/exec")"
 	leftovers_check "fake /proc"
