@@ -22,9 +22,11 @@ CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-paramet
 # Size (issue 8): whole-program LTO (one partition: smallest, and no serial-LTRANS
 # warning), position-dependent code (a static binary gains nothing from PIE), no
 # separate code segment padding, no RELRO page, no build-id note. Never -N (RWX segments).
+# A small common page size: with 4 KB, ld starts the data segment on a fresh page whenever
+# that saves a page of bss, which padded the file by up to 1.3 KB depending on where text ended.
 CFLAGS    += -fno-pie -flto -flto-partition=one
 LDFLAGS   += -static -no-pie -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,-z,norelro \
-	     -Wl,--build-id=none
+	     -Wl,--build-id=none -Wl,-z,common-page-size=64
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
 	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c fdpass.c \
