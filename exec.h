@@ -66,6 +66,9 @@ int exec_plan_join(struct ns_plan *pl, pid_t pid, struct rt_err *err);
 /* Release what the parent holds (sockets, fifo, pidfd). */
 void exec_release(struct container *c);
 
+/* Re-exec runt from a sealed memfd copy unless it already runs from one. */
+int exec_seal_self(char **argv, struct rt_err *err);
+
 /* Resolve args[0] the way execvp would, with PATH taken from the process env. */
 int exec_lookup(const char *arg0, const char *const *env, char *out, size_t size,
 		struct rt_err *err);

@@ -71,9 +71,12 @@ int ns_plan(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 	pl->late = (s->linux.ns[NS_USER].enabled && s->linux.ns[NS_USER].path) ||
 		   (pl->maps && joins_owned_elsewhere(s));
 	pl->time_in_parent = !pl->late && (fresh & CLONE_NEWTIME);
+	/* issue 17: a process in a joined pid namespace is seen by the container from its
+	 * first instruction, so the child joins it and forks once it holds no host fd */
+	pl->grandchild = s->linux.ns[NS_PID].path; /* set only when enabled */
 	if (pl->late) {
 		pl->unshare_flags = fresh;
-		pl->grandchild = fresh & (CLONE_NEWPID | CLONE_NEWTIME);
+		pl->grandchild |= fresh & (CLONE_NEWPID | CLONE_NEWTIME);
 	} else {
 		pl->clone_flags = fresh & (CLONE_NEWUSER | CLONE_NEWPID);
 		pl->unshare_flags = fresh & ~(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWTIME);
@@ -104,15 +107,12 @@ int ns_write_time_offsets(const struct spec *s, struct rt_err *err)
 	return procfs_write("self/timens_offsets", buf, n, err);
 }
 
-/* The pid of a joined pid namespace and a new time namespace both apply to children
- * only, so runt itself can take them on just before clone. */
+/* A new time namespace applies to children only, so runt itself can make it before clone. */
 int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 {
 	/* opened here, in runt's mount namespace: the init inherits it (procfs.h) */
 	if (procfs_root(err) < 0)
 		return -err->code;
-	if (pl->fds[NS_PID] >= 0 && setns(pl->fds[NS_PID], CLONE_NEWPID) < 0)
-		return rt_sysfail(err, "join pid namespace %s", s->linux.ns[NS_PID].path);
 	if (!pl->time_in_parent)
 		return 0;
 	if (unshare(CLONE_NEWTIME) < 0)
@@ -120,10 +120,14 @@ int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *e
 	return pl->time_offsets ? ns_write_time_offsets(s, err) : 0;
 }
 
+/* The pid namespace first, as runt (which joined it before clone) did: it may belong to
+ * another user namespace than the one joined. */
 int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 {
-	for (int t = 0; t < NS_COUNT; t++) {
-		if (pl->fds[t] < 0 || t == NS_PID)
+	for (int i = 0; i < NS_COUNT; i++) {
+		int t = i == NS_USER ? NS_PID : i == NS_PID ? NS_USER : i;
+
+		if (pl->fds[t] < 0)
 			continue;
 		if (setns(pl->fds[t], ns_flags[t]) < 0)
 			return rt_sysfail(err, "join %s namespace %s", spec_ns_name(t),

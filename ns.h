@@ -13,7 +13,8 @@ struct ns_plan {
 	unsigned long clone_flags;   /* created by clone() itself */
 	unsigned long unshare_flags; /* created by the child after joining (see ns_plan) */
 	int fds[NS_COUNT];	     /* namespaces to join, -1 when not joined */
-	bool grandchild;	     /* a new pid/time ns made by unshare needs one more fork */
+	bool grandchild;	     /* a joined pid ns, or a new pid/time ns made by unshare,
+				      * needs one more fork */
 	bool maps;		     /* parent writes uid_map/gid_map of the child */
 	bool late;		     /* join every path first, then unshare (maps on request) */
 	bool user_joined;	     /* ns_join entered a user namespace by path */
@@ -25,9 +26,9 @@ unsigned long ns_flag(enum ns_type t);
 /* Decide the plan and open every namespace path (before any namespace is entered). */
 int ns_plan(struct ns_plan *pl, const struct spec *s, struct rt_err *err);
 void ns_close(struct ns_plan *pl);
-/* In runt before clone: join a pid namespace by path, create the time namespace. */
+/* In runt before clone: create the time namespace. */
 int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *err);
-/* In the child: setns every path (user first), then unshare what is left. */
+/* In the child: setns every path (pid, user, the rest), then unshare what is left. */
 int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err);
 /* In runt: write the child's id maps (setgroups "deny" first when not root). */
 int ns_write_maps(pid_t pid, const struct spec *s, struct rt_err *err);

