@@ -1,6 +1,6 @@
 /* exec.c - the container's init: clone3 into new namespaces and the cgroup, then in the
  * child every setup step up to execve, reporting failures to runt over the sync socket.
- * No re-exec: the child is a copy of runt that becomes the user's program. */
+ * The child is a copy of runt (a sealed one: exec_seal_self) that becomes the user's program. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -155,8 +155,8 @@ static int wait_go(int sync, struct rt_err *err)
 	return 0;
 }
 
-/* CVE-2019-5736: until execve this process maps runt's binary; not dumpable keeps
- * /proc/<pid>/exe and ptrace out of reach of anything in the container. */
+/* CVE-2019-5736: not dumpable keeps /proc/<pid>/exe and ptrace out of reach of a container
+ * without CAP_SYS_PTRACE; with it, the exe is the sealed copy (exec_seal_self). */
 static int child_early(struct rt_err *err)
 {
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
