@@ -1486,8 +1486,10 @@ int spec_validate_id(const char *id, struct rt_err *err)
 
 	if (len == 0)
 		return rt_fail(err, EINVAL, "invalid container id \"\": must not be empty");
-	if (len > 1024)
-		return rt_fail(err, EINVAL, "invalid container id: longer than 1024 bytes");
+	/* the id names a directory (the state dir, the default cgroup): NAME_MAX */
+	if (len > SPEC_ID_MAX)
+		return rt_fail(err, EINVAL, "invalid container id: longer than %d bytes",
+			       SPEC_ID_MAX);
 	if (!strcmp(id, ".") || !strcmp(id, ".."))
 		return rt_fail(err, EINVAL,
 			       "invalid container id \"%s\": must not be \".\" or \"..\"", id);

@@ -193,7 +193,8 @@ const char *spec_ns_name(enum ns_type t);     /* "pid", "network", ... */
 const char *spec_hook_name(enum hook_kind k); /* "createRuntime", ... */
 const char *spec_annotation(const struct spec *s, const char *key);
 
-/* Container ids: ^[A-Za-z0-9_+.-]+$, not "." or "..", at most 1024 bytes. */
+/* Container ids: ^[A-Za-z0-9_+.-]+$, not "." or "..", at most SPEC_ID_MAX bytes. */
+#define SPEC_ID_MAX 255
 int spec_validate_id(const char *id, struct rt_err *err);
 
 /* Arena for the parsed arrays: one allocation sized from the token count. */

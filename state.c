@@ -77,7 +77,7 @@ int state_create(struct rt_state *st, const char *root, const char *id, struct r
 	int r;
 
 	state_init(st, id);
-	if ((r = mkdir_p(root, 0711, err)) < 0)
+	if ((r = mkdir_p(root, 0700, err)) < 0)
 		return r;
 	if ((size_t)rt_snprintf(st->dir, sizeof(st->dir), "%s/%s", root, id) >= sizeof(st->dir))
 		return rt_fail(err, ENAMETOOLONG, "state directory for \"%s\": path too long", id);
@@ -217,14 +217,16 @@ static int load_fields(struct rt_state *st, struct json *j, struct rt_err *err)
 	return 0;
 }
 
-static int write_atomic(int dirfd, const char *name, const char *data, size_t len,
+/* runt's own files are 0600 as runc's: state.json names the bundle, rootfs and cgroup, the
+ * config copy holds the process env (secrets, often); a pid file is for every reader. */
+static int write_atomic(int dirfd, const char *name, const char *data, size_t len, mode_t mode,
 			struct rt_err *err)
 {
 	char tmp[NAME_MAX + 1];
 	int fd;
 
 	rt_snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return rt_sysfail(err, "create %s", tmp);
 	if (write(fd, data, len) != (ssize_t)len) {
@@ -262,7 +264,7 @@ int state_save(struct rt_state *st, struct rt_err *err)
 	if (w.overflow)
 		return rt_fail(err, E2BIG, "state of \"%s\": more than %zu bytes", st->id,
 			       sizeof(buf));
-	return write_atomic(st->dirfd, STATE_FILE, buf, w.len, err);
+	return write_atomic(st->dirfd, STATE_FILE, buf, w.len, 0600, err);
 }
 
 /* The copy is taken from the file right after it was parsed: the parse unescapes strings in
@@ -284,7 +286,7 @@ int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *er
 	if (n < 0 || n > sb.st_size)
 		r = rt_errnofail(err, n < 0 ? errno : EIO, "read %s", path);
 	else
-		r = write_atomic(st->dirfd, STATE_CONFIG, buf, n, err);
+		r = write_atomic(st->dirfd, STATE_CONFIG, buf, n, 0600, err);
 	free(buf);
 	return r;
 }
@@ -448,7 +450,7 @@ int state_write_pidfile(const char *path, pid_t pid, struct rt_err *err)
 	if (dirfd < 0)
 		return rt_sysfail(err, "pid file %s", path);
 	len = rt_snprintf(num, sizeof(num), "%d", (int)pid);
-	r = write_atomic(dirfd, base, num, len, err);
+	r = write_atomic(dirfd, base, num, len, 0644, err);
 	close(dirfd);
 	return r < 0 ? rt_wrap(err, "pid file %s", path) : 0;
 }

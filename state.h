@@ -9,10 +9,10 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "spec.h"
 
-#define STATE_FILE   "state.json"
-#define STATE_FIFO   "exec.fifo"
-#define STATE_ID_MAX 1024
+#define STATE_FILE "state.json"
+#define STATE_FIFO "exec.fifo"
 /* A copy of the bundle's config.json taken at create (start and delete run its hooks). */
 #define STATE_CONFIG "config.json"
 /* With NOTIFY_SOCKET: a directory bound into the container at /run/notify, and the datagram
@@ -23,7 +23,7 @@
 enum rt_status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_PAUSED, ST_STOPPED };
 
 struct rt_state {
-	char id[STATE_ID_MAX + 1];
+	char id[SPEC_ID_MAX + 1];
 	char dir[PATH_MAX]; /* <root>/<id> */
 	int dirfd;	    /* open and (when asked) flock'ed */
 	bool loaded;	    /* state.json was read (false while creating) */

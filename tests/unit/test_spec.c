@@ -805,17 +805,21 @@ static void bad_id(const char *id, const char *want)
 static void test_ids(void)
 {
 	struct rt_err err = { 0 };
-	char longid[1026];
+	char longid[1100];
 
 	is_int(spec_validate_id("abc", &err), 0, "id: abc");
 	is_int(spec_validate_id("A-1_b.c+d", &err), 0, "id: every allowed character");
 	is_int(spec_validate_id("...", &err), 0, "id: ... is a valid name");
-	memset(longid, 'x', 1024);
-	longid[1024] = '\0';
-	is_int(spec_validate_id(longid, &err), 0, "id: 1024 bytes");
-	longid[1024] = 'x';
-	longid[1025] = '\0';
-	bad_id(longid, "invalid container id: longer than 1024 bytes");
+	memset(longid, 'x', 255);
+	longid[255] = '\0';
+	is_int(spec_validate_id(longid, &err), 0, "id: 255 bytes (NAME_MAX)");
+	longid[255] = 'x';
+	longid[256] = '\0';
+	bad_id(longid, "invalid container id: longer than 255 bytes");
+	/* the length is checked first: a long bad id is refused whole, not cut off */
+	memset(longid, '/', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	bad_id(longid, "invalid container id: longer than 255 bytes");
 	bad_id("", "invalid container id \"\": must not be empty");
 	bad_id(".", "invalid container id \".\": must not be \".\" or \"..\"");
 	bad_id("..", "invalid container id \"..\": must not be \".\" or \"..\"");
