@@ -459,6 +459,7 @@ static int prepare_host(struct cli *cli, struct container *c, struct rt_err *err
 	int r;
 
 	if ((r = cg_resolve(&c->cg, &c->spec, c->id, cli->systemd_cgroup, err)) < 0 ||
+	    (c->cg.path[0] && (r = state_record_cgroup(&c->st, c->cg.path, err)) < 0) ||
 	    (r = cg_create(&c->cg, &c->spec, err)) < 0 || (r = make_fifo(c, err)) < 0 ||
 	    (r = prepare_hooks_notify(c, err)) < 0)
 		return r;
@@ -631,8 +632,10 @@ static int cmd_state(struct cli *cli, struct rt_err *err)
 	struct rt_state st;
 	int r;
 
-	if ((r = open_container(cli, &st, false, err)) == 0 &&
-	    (r = state_format(&st, buf, sizeof(buf), err)) == 0)
+	/* no state.json (a create running or killed): runc says so, and `delete` cleans up */
+	if ((r = open_container(cli, &st, false, err)) == 0 && !st.loaded)
+		r = rt_fail(err, ENOENT, "container \"%s\" does not exist", st.id);
+	if (r == 0 && (r = state_format(&st, buf, sizeof(buf), err)) == 0)
 		rt_out(buf);
 	state_close(&st);
 	return r;
@@ -1151,7 +1154,8 @@ static int list_one(const char *id, void *arg)
 	struct rt_state st;
 	struct rt_err ignored;
 
-	if (state_open(&st, l->cli->root, id, false, &ignored) == 0)
+	/* as runc: a container without state.json yet (or ever) is not listed */
+	if (state_open(&st, l->cli->root, id, false, &ignored) == 0 && st.loaded)
 		list_row(l, &st);
 	state_close(&st);
 	return 0;

@@ -105,8 +105,14 @@ static int state_read(struct rt_state *st, struct rt_err *err)
 	int fd, r;
 
 	fd = openat(st->dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		/* a create still running, or killed: its cgroup is all there is to know */
+		n = readlinkat(st->dirfd, STATE_CGROUP, st->cgroup, sizeof(st->cgroup) - 1);
+		st->cgroup[n > 0 ? n : 0] = '\0';
+		return 0;
+	}
 	if (fd < 0)
-		return errno == ENOENT ? 0 : rt_sysfail(err, "open %s/%s", st->dir, STATE_FILE);
+		return rt_sysfail(err, "open %s/%s", st->dir, STATE_FILE);
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0)
@@ -304,14 +310,24 @@ static int remove_rest(struct rt_state *st, struct rt_err *err)
 	return 0;
 }
 
-/* Mostly state.json is all there is: the other files are looked for only when rmdir
- * finds the directory not empty. */
+/* A symlink: creating one is a single atomic syscall, and it is never followed. */
+int state_record_cgroup(struct rt_state *st, const char *path, struct rt_err *err)
+{
+	if (symlinkat(path, st->dirfd, STATE_CGROUP) < 0)
+		return rt_sysfail(err, "record the cgroup in %s", st->dir);
+	return 0;
+}
+
+/* Mostly state.json and the cgroup link are all there is: the other files are looked for
+ * only when rmdir finds the directory not empty. */
 int state_remove(struct rt_state *st, struct rt_err *err)
 {
+	static const char *const first[] = { STATE_CGROUP, STATE_FILE };
 	int r;
 
-	if (unlinkat(st->dirfd, STATE_FILE, 0) < 0 && errno != ENOENT)
-		return rt_sysfail(err, "remove %s/%s", st->dir, STATE_FILE);
+	for (int i = 0; i < 2; i++)
+		if (unlinkat(st->dirfd, first[i], 0) < 0 && errno != ENOENT)
+			return rt_sysfail(err, "remove %s/%s", st->dir, first[i]);
 	if (rmdir(st->dir) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != ENOTEMPTY && errno != EEXIST)

@@ -13,6 +13,9 @@
 
 #define STATE_FILE "state.json"
 #define STATE_FIFO "exec.fifo"
+/* A symlink to the container's cgroup, made before the cgroup: a create killed before
+ * state.json still tells `delete` what to kill and remove. */
+#define STATE_CGROUP "cgroup"
 /* A copy of the bundle's config.json taken at create (start and delete run its hooks). */
 #define STATE_CONFIG "config.json"
 /* With NOTIFY_SOCKET: a directory bound into the container at /run/notify, and the datagram
@@ -50,7 +53,9 @@ void state_unlock(struct rt_state *st);
 void state_close(struct rt_state *st);
 /* Copy <bundle>/config.json to <dir>/config.json (atomically). */
 int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *err);
-/* Remove state.json, the fifo, the saved config, the notify socket and the directory. */
+/* Record the intent to create the cgroup at path (before it is made). */
+int state_record_cgroup(struct rt_state *st, const char *path, struct rt_err *err);
+/* Remove state.json, the cgroup link, the fifo, the saved config, the notify socket and the directory. */
 int state_remove(struct rt_state *st, struct rt_err *err);
 
 enum rt_status state_status(struct rt_state *st);

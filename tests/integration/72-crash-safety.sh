@@ -37,4 +37,61 @@ rtc delete --force "$id"
 check_rc "delete --force exits 0" 0
 leftovers_check "modes"
 
+# --- runt SIGKILLed before each syscall of create ---
+if grep -q '^[^ ]* /sys/fs/cgroup cgroup2 ' /proc/mounts; then
+	CG=/sys/fs/cgroup/runt
+else
+	CG=/sys/fs/cgroup/unified/runt
+fi
+
+# points FILE: "syscall:N" for each syscall in an strace log, N counting that syscall's
+# calls so far (strace's when=N counts per syscall).
+points() {
+	awk -F'(' '/^[a-z_0-9]+\(/ { n[$1]++; print $1 ":" n[$1] }' "$1"
+}
+
+# kill_each NAME BUNDLE: trace one create, then for each syscall in it a create SIGKILLed
+# right before that syscall, and `delete --force`: nothing of the container may remain.
+kill_each() {
+	_id=$(cid "$1-trace")
+	strace -qq -o "$WORK/$1.trace" "$RUNT" --root "$RUNT_ROOT" create --bundle "$2" "$_id" \
+		</dev/null >/dev/null 2>&1
+	check_rc_is "$1: create under strace exits 0" 0 $?
+	rt delete --force "$_id" </dev/null >/dev/null 2>&1
+	_n=0 _killed=0 _bad=
+	for _p in $(points "$WORK/$1.trace"); do
+		_n=$((_n + 1))
+		_id=$(cid "$1-$_n")
+		strace -qq -o /dev/null -e trace="${_p%:*}" \
+			-e inject="${_p%:*}:signal=KILL:when=${_p#*:}" \
+			"$RUNT" --root "$RUNT_ROOT" create --bundle "$2" "$_id" </dev/null >/dev/null 2>&1
+		[ $? = 137 ] && _killed=$((_killed + 1))
+		rt delete --force "$_id" </dev/null >"$WORK/del.out" 2>&1 ||
+			_bad="$_bad $_p:delete($(cat "$WORK/del.out"))"
+		[ -e "$RUNT_ROOT/$_id" ] && _bad="$_bad $_p:state-dir"
+		[ -e "$CG/$_id" ] && _bad="$_bad $_p:cgroup"
+		[ -n "$(tagged_pids)" ] && _bad="$_bad $_p:process" && scrub
+	done
+	diag "$1: $_n kill points, $_killed kills"
+	check_eq "$1: runt SIGKILLed before each syscall of create, then delete --force: nothing left" \
+		"" "$_bad"
+	check "$1: the kills happened (more than 20)" test "$_killed" -gt 20
+}
+
+check_rc_is() {
+	check_eq "$1" "$2" "$3"
+}
+
+if ! command -v strace >/dev/null 2>&1; then
+	skip "kill points" "no strace"
+else
+	B=$(bundle kill /bin/probe wait-signal)
+	kill_each kill "$B"
+	# a user namespace that joins a path: the init is a grandchild, its pid final late
+	B=$(RUNT_USERNS=1 RUNT_NAMESPACES="pid network=/proc/$$/ns/net ipc uts mount" \
+		bundle killgc /bin/probe wait-signal)
+	kill_each killgc "$B"
+	leftovers_check "kill points"
+fi
+
 done_testing
