@@ -386,13 +386,10 @@ static int write_lines(const char *dir, const struct res_write *w, struct rt_err
 	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && w->enoent_ok)
 		return 0;
-	if (fd < 0 && errno == ENOENT)
-		return rt_fail(err, ENOENT,
-			       "%s: no such cgroup file (unknown key, or its "
-			       "controller is not enabled)",
-			       path);
+	if (fd < 0 && rt_sysfail(err, "open %s", path) == -ENOENT)
+		return rt_hint(err, "unknown key, or its controller is not enabled");
 	if (fd < 0)
-		return rt_sysfail(err, "open %s", path);
+		return -err->code;
 	do {
 		size_t len = strcspn(v, "\n");
 

@@ -439,7 +439,8 @@ static bool is_cgroup_type(const char *type)
 }
 
 /* Without a cgroup namespace a fresh cgroup2 mount would show the host's whole tree;
- * like runc, bind the container's own cgroup instead. */
+ * like runc, bind the container's own cgroup instead (finish_mount then remounts it with
+ * the options asked for: ro, nosuid, ...). */
 static int mount_cgroup(struct mnt_ctx *m, struct mnt_target *t, struct mopts *o,
 			struct rt_err *err)
 {
@@ -450,6 +451,7 @@ static int mount_cgroup(struct mnt_ctx *m, struct mnt_target *t, struct mopts *o
 			return rt_sysfail(err, "mount cgroup2");
 		return 0;
 	}
+	o->bind = true;
 	if (mount(m->cgroup, t->path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return rt_sysfail(err, "bind cgroup %s", m->cgroup);
 	return 0;

@@ -461,9 +461,10 @@ static int rdma_member(struct ctx *c, const char *dev, int v)
 	return 0;
 }
 
-/* A unified key names one file of the container's own cgroup: "<controller>.<file>", no
- * "/" or ".." (CVE-style escapes to a parent's files), a known controller, and none of the
- * cgroup.* files that move processes or change the tree. */
+/* A unified key names one file of the container's own cgroup: "<controller>.<file>" as the
+ * kernel spells it (hugetlb.2MB.max), no "/" or ".." (CVE-style escapes to a parent's
+ * files), a known controller, and none of the cgroup.* files that move processes or
+ * change the tree. */
 static int check_unified_key(struct ctx *c, const char *k)
 {
 	static const char *const core_ok[] = { "cgroup.max.depth", "cgroup.max.descendants", NULL };
@@ -471,7 +472,7 @@ static int check_unified_key(struct ctx *c, const char *k)
 	int ctl;
 
 	if (strchr(k, '/') || rt_strstr(k, "..") || !dot || dot == k || !dot[1] ||
-	    k[strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789._")])
+	    k[strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._")])
 		return fail(c, "invalid key: expected <controller>.<file>");
 	if (!strncmp(k, "cgroup.", 7)) {
 		for (int i = 0; core_ok[i]; i++)

@@ -192,7 +192,8 @@ static const struct flag exec_flags[] = {
 	F_BOOL("detach", 'd', detach, "do not wait for the process"),
 	F_STR("pid-file", 0, pid_file, "write the process's pid here"),
 	F_STR("preserve-fds", 0, preserve_fds, "pass this many extra fds (3..)"),
-	F_STR("cgroup", 0, cgroup, "sub-cgroup of the container to run in"),
+	F_STR("cgroup", 0, cgroup,
+	      "[<controller>:]<path>: sub-cgroup to run in (v2: no controller)"),
 	F_STR("process-label", 0, process_label, "SELinux label of the process"),
 	F_STR("apparmor", 0, apparmor, "AppArmor profile of the process"),
 	F_BOOL("ignore-paused", 0, ignore_paused, "allow exec into a paused container"),
@@ -1025,18 +1026,28 @@ static int exec_labels(struct cli *cli, struct spec_process *p, const struct spe
 	return lsm_check(*aa, *se, NULL, err);
 }
 
-/* The container's cgroup (or a sub-cgroup of it, --cgroup) for clone3 CLONE_INTO_CGROUP. */
+/* The container's cgroup (or a sub-cgroup of it, --cgroup) for clone3 CLONE_INTO_CGROUP.
+ * runc's [<controller>:]<path>: "sub", "/sub" and ":sub" name the same sub-cgroup ("/" the
+ * container's own); cgroup v2 has no per-controller paths, so runc refuses a controller. */
 static int exec_cgroup(struct cli *cli, struct container *c, struct rt_err *err)
 {
+	const char *sub = cli->cgroup ? cli->cgroup : "", *colon = strchr(sub, ':');
 	char path[PATH_MAX];
 
 	if (!c->st.cgroup[0])
 		return 0;
-	if (cli->cgroup && (rt_strstr(cli->cgroup, "..") || cli->cgroup[0] == '/'))
-		return rt_fail(err, EINVAL, "--cgroup: \"%s\" must be a relative sub-cgroup",
-			       cli->cgroup);
-	if ((size_t)rt_snprintf(path, sizeof(path), "%s%s%s", c->st.cgroup, cli->cgroup ? "/" : "",
-				cli->cgroup ? cli->cgroup : "") >= sizeof(path))
+	if (colon && colon != sub)
+		return rt_fail(err, EINVAL,
+			       "--cgroup: unknown controller \"%.*s\" (cgroup v2 has one "
+			       "hierarchy: give only a path)",
+			       (int)(colon - sub), sub);
+	if (colon)
+		sub = colon + 1;
+	sub += strspn(sub, "/");
+	if (strchr(sub, ':') || rt_strstr(sub, ".."))
+		return rt_fail(err, EINVAL, "--cgroup: \"%s\" is not a sub-cgroup", cli->cgroup);
+	if ((size_t)rt_snprintf(path, sizeof(path), "%s%s%s", c->st.cgroup, *sub ? "/" : "", sub) >=
+	    sizeof(path))
 		return rt_fail(err, ENAMETOOLONG, "--cgroup: path too long");
 	strlcpy(c->cg.path, path, sizeof(c->cg.path));
 	c->cg.dirfd = rt_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

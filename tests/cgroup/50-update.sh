@@ -49,7 +49,7 @@ rtc update --pids-limit -2 "$id"
 check_err "update --pids-limit -2 is refused" 'update flags: .pids.limit: -2 is invalid'
 printf '{"unified": {"memory.nonexistent": "1"}}' >"$WORK/bad.json"
 rtc update -r "$WORK/bad.json" "$id"
-check_err "an unknown unified key is refused" 'memory.nonexistent: no such cgroup file'
+check_err "an unknown unified key is refused" 'memory.nonexistent: No such file or directory'
 printf '{"unified": {"../memory.max": "1"}}' >"$WORK/bad.json"
 rtc update -r "$WORK/bad.json" "$id"
 check_err "a unified traversal is refused" '["../memory.max"]: invalid key'

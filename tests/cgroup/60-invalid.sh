@@ -20,7 +20,7 @@ refused() {
 refused negative '{"memory": {"limit": -7}}' '.linux.resources.memory.limit: -7 is invalid'
 refused negshares '{"cpu": {"shares": -1}}' '.linux.resources.cpu.shares: must not be negative'
 refused unknown '{"unified": {"memory.nonexistent": "1"}}' \
-	'memory.nonexistent: no such cgroup file'
+	'memory.nonexistent: No such file or directory'
 refused traversal '{"unified": {"../../cgroup.procs": "1"}}' \
 	'.linux.resources.unified["../../cgroup.procs"]: invalid key'
 refused ctrl '{"unified": {"bogus.max": "1"}}' 'unknown controller "bogus"'

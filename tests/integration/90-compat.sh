@@ -1,7 +1,8 @@
 #!/bin/sh
 # 90-compat.sh - behaviours runt shares with runc 1.1 and crun 1.8 (issue 18): HOME from the
 # image's passwd, a missing cwd created inside the rootfs, unknown capabilities warned about
-# and skipped, sysctls that contradict hostname/domainname refused.
+# and skipped, sysctls that contradict hostname/domainname refused, the cgroup bind keeps its
+# options, exec --cgroup's forms, unified keys as the kernel names them.
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
 
@@ -112,5 +113,80 @@ B=$(RUNT_EXTRA_TOP='"domainname": "a.org"' \
 	bundle sc-same /bin/probe id)
 rtc run --bundle "$B" "$(cid sc-same)"
 check_rc "sysctls equal to hostname and domainname are fine" 0
+
+if grep -q '^[^ ]* /sys/fs/cgroup cgroup2 ' /proc/mounts; then
+	MNT=/sys/fs/cgroup
+elif grep -q '^[^ ]* /sys/fs/cgroup/unified cgroup2 ' /proc/mounts; then
+	MNT=/sys/fs/cgroup/unified
+else
+	MNT=
+fi
+
+# --- 5. the cgroup bind (no cgroup namespace) keeps ro,nosuid,nodev,noexec ---
+if [ -n "$MNT" ]; then
+	B=$(RUNT_NAMESPACES="pid network ipc uts mount" RUNT_EXTRA_MOUNTS='{"destination":
+	"/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec",
+	"nodev", "relatime", "ro"]}' bundle cg-ro /bin/probe mountinfo write /sys/fs/cgroup/cgroup.procs 1)
+	rtc run --bundle "$B" "$(cid cg-ro)"
+	opts=$(printf '%s\n' "$OUT" | sed -n 's|^mount=/sys/fs/cgroup type=[^ ]* opts=\([^ ]*\).*|\1|p')
+	for o in ro nosuid nodev noexec; do
+		check_match "the bound cgroup is $o" "(^|,)$o(,|\$)" "$opts"
+	done
+	check_eq "... and cannot be written" "error EROFS" "$(kv write./sys/fs/cgroup/cgroup.procs "$OUT")"
+	leftovers_check "cgroup bind"
+else
+	skip "cgroup bind options" "no cgroup2 mount"
+fi
+
+# --- 7. exec --cgroup: runc's [<controller>:]<path> ---
+if [ -n "$MNT" ]; then
+	id=$(cid cg-exec)
+	CG=/runt-it-compat-$$
+	B=$(RUNT_EXTRA_LINUX="\"cgroupsPath\": \"$CG\"" bundle cg-exec /bin/probe sleep 300)
+	rt_create "$id" "$B"
+	rtc start "$id"
+	mkdir "$MNT$CG/sub"
+	for form in sub /sub :sub :/sub; do
+		rtc exec --cgroup "$form" "$id" grep '^0::' /proc/self/cgroup
+		check_eq "exec --cgroup $form runs in the sub-cgroup" "0 0::/sub" "$RC $OUT"
+	done
+	rtc exec --cgroup / "$id" grep '^0::' /proc/self/cgroup
+	check_eq "exec --cgroup / is the container's own cgroup" "0 0::/" "$RC $OUT"
+	rtc exec --cgroup memory:sub "$id" true
+	check_err "exec --cgroup memory:sub is refused on v2 (runc: unknown controller)" \
+		'unknown controller "memory"'
+	rtc exec --cgroup ../.. "$id" true
+	check_err "exec --cgroup ../.. is refused" "not a sub-cgroup"
+	rtc exec --cgroup nope "$id" true
+	check_err "exec --cgroup of a missing sub-cgroup fails" "$CG/nope" "No such file"
+	rmdir "$MNT$CG/sub"
+	rtc delete --force "$id"
+	leftovers_check "exec --cgroup"
+else
+	skip "exec --cgroup" "no cgroup2 mount"
+fi
+
+# --- 8. unified keys as the kernel names them; a missing file is the kernel's ENOENT ---
+if [ -n "$MNT" ] && grep -qw hugetlb "$MNT/cgroup.controllers" &&
+	[ -d /sys/kernel/mm/hugepages/hugepages-2048kB ]; then
+	id=$(cid uni)
+	B=$(RUNT_EXTRA_LINUX='"resources": {"unified": {"hugetlb.2MB.max": "4194304"}}' \
+		bundle uni sleep 100)
+	rt_create "$id" "$B"
+	check_rc "unified hugetlb.2MB.max (upper case) is accepted" 0
+	check_eq "... and written" 4194304 "$(cat "$MNT/runt/$id/hugetlb.2MB.max" 2>&1)"
+	rtc delete --force "$id"
+	B=$(RUNT_EXTRA_LINUX='"resources": {"unified": {"hugetlb.3MB.max": "1"}}' \
+		bundle uni3 sleep 100)
+	rt_create "$(cid uni3)" "$B"
+	check_err "a unified key without a file fails with the kernel's ENOENT" hugetlb.3MB.max \
+		"No such file or directory"
+	leftovers_check "unified"
+else
+	skip "unified hugetlb keys" "no hugetlb controller on the cgroup2 mount"
+fi
+B=$(RUNT_EXTRA_LINUX='"resources": {"unified": {"hugetlb.2MB.max/../x": "1"}}' bundle uni4 true)
+rt_create "$(cid uni4)" "$B"
+check_err "a unified key with a slash is still refused" 'invalid key'
 
 done_testing

@@ -156,6 +156,9 @@ static void test_huge_rdma_unified(void)
 	is_str(plan("{'unified':{'memory.high':'50000000','pids.max':'7'}}", false),
 	       "memory.high=50000000;pids.max=7", "unified keys are written verbatim");
 	ok(R.ctrl == (1u << RES_MEMORY | 1u << RES_PIDS), "... and need their controllers");
+	is_str(plan("{'unified':{'hugetlb.2MB.max':'max','hugetlb.1GB.rsvd.max':'0'}}", false),
+	       "hugetlb.2MB.max=max;hugetlb.1GB.rsvd.max=0",
+	       "unified keys as the kernel names them, upper case included");
 	refused(
 	    "{'unified':{'../../memory.max':'1'}}",
 	    "config.json: .linux.resources.unified[\"../../memory.max\"]: invalid key: expected "
