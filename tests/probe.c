@@ -274,6 +274,46 @@ static int do_argv(char **argv)
 	return 0;
 }
 
+/* enosys NAMES CMD...: runs CMD with the syscalls NAMES (comma-separated) answering ENOSYS,
+ * as on a kernel that predates them: the tests reach runt's fallbacks this way. */
+static int do_enosys(char **argv)
+{
+	static const struct {
+		const char *name;
+		int nr; /* the same on every architecture for syscalls this recent */
+	} table[] = { { "open_tree", 428 },
+		      { "move_mount", 429 },
+		      { "openat2", 437 },
+		      { "mount_setattr", 442 } };
+	/* musl-gcc sees no linux/ headers: classic BPF by hand (ld nr; jeq; ret) */
+	struct insn {
+		uint16_t code;
+		uint8_t jt, jf;
+		uint32_t k;
+	} f[16] = { { 0x20, 0, 0, 0 } };
+	struct {
+		unsigned short len;
+		struct insn *filter;
+	} prog = { 0, f };
+	int n = 1;
+
+	for (size_t i = 0; argv[0] && i < sizeof(table) / sizeof(table[0]); i++) {
+		if (!strstr(argv[0], table[i].name))
+			continue;
+		f[n++] = (struct insn){ 0x15, 0, 1, (uint32_t)table[i].nr };
+		f[n++] = (struct insn){ 0x06, 0, 0, 0x00050000 | ENOSYS };
+	}
+	f[n++] = (struct insn){ 0x06, 0, 0, 0x7fff0000 };
+	prog.len = n;
+	if (!argv[0] || !argv[1] || syscall(SYS_seccomp, 1, 0, &prog) < 0) {
+		perror("probe: enosys");
+		return 2;
+	}
+	execv(argv[1], argv + 1);
+	perror("probe: enosys: exec");
+	return 127;
+}
+
 static int do_hostname(char **argv)
 {
 	struct utsname u;
@@ -987,6 +1027,7 @@ static const struct subcmd subcmds[] = {
 	{ "notify", 1, do_notify, "MSG: send MSG (\\n: newline) to $NOTIFY_SOCKET, notify=ok" },
 	{ "notify-recv", 2, do_notify_recv, "PATH N: receive N datagrams at PATH, notify=LINE" },
 	{ "syscall", 3, do_syscall, "NAME A0 A1: syscall.NAME=result or error ERRNO" },
+	{ "enosys", -1, do_enosys, "NAMES CMD...: run CMD with the syscalls NAMES failing ENOSYS" },
 	{ "seccomp-agent", 2, do_seccomp_agent, "SOCK OUT: a NOTIFY agent answering ENOTTY" },
 	{ "exe-attack", 1, do_exe_attack,
 	  "SECONDS: hold a non-probe's exe, list its dir fds, then write it" },

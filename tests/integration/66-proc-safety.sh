@@ -98,4 +98,62 @@ else
 	skip "masked paths with an image /dev/null symlink" "no /proc/keys or /proc/timer_list"
 fi
 
+# --- the same on a kernel without openat2 (5.6), open_tree (5.2), mount_setattr (5.12) ---
+# probe enosys makes those syscalls fail ENOSYS for runt and its children: the fallbacks.
+REAL_RUNT=$RUNT
+RUNT=$WORK/old-kernel-runt
+printf '#!/bin/sh\nexec "%s" enosys openat2,open_tree,move_mount,mount_setattr "%s" "$@"\n' \
+	"$PROBE" "$REAL_RUNT" >"$RUNT"
+chmod +x "$RUNT"
+
+id=$(cid old-link)
+B=$(RUNT_EXTRA_MOUNTS=$(m /lnk/somaxconn "$WORK/victim" bind '["bind"]') bundle old-link /bin/probe exit 0)
+ln -s /proc/sys/net/core "$B/rootfs/lnk"
+rtc run --bundle "$B" "$id"
+check_err "old kernel: a mount through an image symlink into /proc is refused" \
+	"/lnk/somaxconn leads inside /proc"
+leftovers_check "old kernel: refused mount through a symlink"
+
+id=$(cid old-sysctl)
+B=$(RUNT_EXTRA_LINUX='"sysctl": {"net.core.somaxconn": "1234"}' \
+	RUNT_EXTRA_PROCESS='"oomScoreAdj": 100' bundle old-sysctl /bin/probe sysctl net.core.somaxconn oom)
+rtc run --bundle "$B" "$id"
+check_rc "old kernel: run with a sysctl and oomScoreAdj exits 0" 0
+check_eq "old kernel: the sysctl is set" 1234 "$(kv sysctl.net.core.somaxconn "$OUT")"
+check_eq "old kernel: oom_score_adj is set" 100 "$(kv oom_score_adj "$OUT")"
+leftovers_check "old kernel: sysctl"
+
+echo 7 >"$WORK/lastpid"
+id=$(cid old-rec)
+B=$(RUNT_EXTRA_MOUNTS="$(m /proc/sys/kernel/ns_last_pid "$WORK/lastpid" bind '["bind"]'),$(m /mnt/sub tmpfs tmpfs '[]')" \
+	RUNT_READONLY_PATHS='["/proc/sys", "/mnt"]' bundle old-rec /bin/probe \
+	write /proc/sys/kernel/ns_last_pid 9 write /mnt/sub/x y stat /proc/kcore stat /proc/keys)
+rtc run --bundle "$B" "$id"
+check_rc "old kernel: run with submounts under read-only paths exits 0" 0
+check_eq "old kernel: a bind below read-only /proc/sys is read-only (remounted from mountinfo)" \
+	"error EROFS" "$(kv write./proc/sys/kernel/ns_last_pid "$OUT")"
+check_eq "old kernel: a tmpfs below a read-only path is read-only" "error EROFS" "$(kv write./mnt/sub/x "$OUT")"
+if [ -e /proc/keys ]; then
+	check_match "old kernel: masked files are the null device (the container's, checked)" \
+		'^stat\./proc/keys=chr [0-7]+ [0-9]+ [0-9]+ 1:3$' "$OUT"
+else
+	skip "old kernel: masked files are the null device" "no /proc/keys"
+fi
+leftovers_check "old kernel: recursive readonlyPaths"
+
+if [ -e /proc/keys ]; then
+	id=$(cid old-null)
+	B=$(RUNT_MOUNTS='[{"destination": "/proc", "type": "proc", "source": "proc"}]' \
+		RUNT_MASKED_PATHS='["/proc/keys"]' RUNT_READONLY_PATHS='[]' bundle old-null /bin/probe exit 0)
+	rm -f "$B/rootfs/dev/null"
+	ln -s /proc/sys/kernel/hostname "$B/rootfs/dev/null"
+	rtc run --bundle "$B" "$id"
+	check_err "old kernel: an image /dev/null that is not the null device is refused" \
+		"mask /proc/keys" "No such device"
+	leftovers_check "old kernel: image /dev/null symlink"
+else
+	skip "old kernel: an image /dev/null symlink is refused" "no /proc/keys"
+fi
+RUNT=$REAL_RUNT
+
 done_testing
