@@ -379,8 +379,8 @@ static int remount_bind(const char *path, unsigned long flags, const char *what,
 }
 
 static const char inside_proc[] =
-    "%s leads inside /proc, where only a procfs (on /proc) and files lxcfs emulates (such as "
-    "/proc/cpuinfo) may be mounted";
+    "%s leads inside /proc: only a procfs on /proc and lxcfs-style files (cpuinfo...) "
+    "may be mounted there";
 
 /* Where a mount may go in /proc (proc_dest): nowhere (the default), over a file lxcfs
  * emulates, or on /proc itself. */

@@ -43,7 +43,7 @@ int procfs_root(struct rt_err *err)
 		return rt_sysfail(err, "open /proc");
 	if (!procfs_is(fd) || fstat(fd, &st) < 0 || st.st_ino != PROC_ROOT_INO) {
 		close(fd);
-		return rt_fail(err, EXDEV, "open /proc: not the root of a procfs");
+		return rt_fail(err, EXDEV, "/proc is no procfs root");
 	}
 	return root = fd;
 }
@@ -76,6 +76,13 @@ int procfs_open(const char *rel, int flags, struct rt_err *err)
 	if (fd < 0)
 		return rt_sysfail(err, "open /proc/%s", rel);
 	return fd;
+}
+
+void procfs_close(void)
+{
+	if (root >= 0)
+		close(root);
+	root = -1;
 }
 
 int procfs_write(const char *rel, const char *buf, size_t len, struct rt_err *err)

@@ -30,7 +30,7 @@ leftovers_check "refused /proc mount (dot-dot)"
 id=$(cid tmpproc)
 B=$(RUNT_EXTRA_MOUNTS=$(m /proc tmpfs tmpfs '[]') bundle tmpproc /bin/probe exit 0)
 rtc run --bundle "$B" "$id"
-check_err "a tmpfs on /proc is refused" "only a procfs (on /proc)"
+check_err "a tmpfs on /proc is refused" "only a procfs on /proc"
 leftovers_check "refused tmpfs on /proc"
 
 # the image's /lnk -> /proc/sys/net/core: the destination /lnk/somaxconn resolves into /proc
@@ -97,6 +97,14 @@ if [ -e /proc/keys ] && [ -e /proc/timer_list ]; then
 else
 	skip "masked paths with an image /dev/null symlink" "no /proc/keys or /proc/timer_list"
 fi
+
+# --- runt's procfs handle never reaches the container, even through an empty preserved slot ---
+id=$(cid fds)
+B=$(bundle fds /bin/probe fds)
+rtc run --preserve-fds 20 --bundle "$B" "$id" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+check_rc "run --preserve-fds 20 exits 0" 0
+check_nomatch "no fd of the container is runt's /proc" '^fd\.[0-9]+=/proc$' "$OUT"
+leftovers_check "preserve-fds"
 
 # --- the same on a kernel without openat2 (5.6), open_tree (5.2), mount_setattr (5.12) ---
 # probe enosys makes those syscalls fail ENOSYS for runt and its children: the fallbacks.
