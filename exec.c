@@ -592,7 +592,6 @@ static void __attribute__((noreturn)) exec_process(struct container *c, const ch
 	if (c->listen_pid[0])
 		rt_snprintf(c->listen_pid, sizeof(c->listen_pid), "LISTEN_PID=%d", (int)getpid());
 	sigprocmask(SIG_SETMASK, &c->sigmask, NULL);
-	procfs_close();
 	pass_fds(c);
 	/* the very last step, so the profile never sees runt's own syscalls */
 	if (seccomp_when(c) == SC_LAST && sc_load(&c->seccomp, &(int){ 0 }, &err) < 0) {

@@ -78,13 +78,6 @@ int procfs_open(const char *rel, int flags, struct rt_err *err)
 	return fd;
 }
 
-void procfs_close(void)
-{
-	if (root >= 0)
-		close(root);
-	root = -1;
-}
-
 int procfs_write(const char *rel, const char *buf, size_t len, struct rt_err *err)
 {
 	int fd = procfs_open(rel, O_WRONLY, err), r = 0;

@@ -20,9 +20,6 @@ void procfs_close(void);
 int procfs_open(const char *rel, int flags, struct rt_err *err);
 /* The whole of buf in one write (uid_map, sysctls and the like take one write only). */
 int procfs_write(const char *rel, const char *buf, size_t len, struct rt_err *err);
-/* Before execve: a host /proc fd must never reach the container, not even through a
- * --preserve-fds slot the caller left empty. */
-void procfs_close(void);
 /* Whether fd lives on a procfs. */
 bool procfs_is(int fd);
 
