@@ -179,6 +179,18 @@ bundle() {
 	echo "$WORK/$_name"
 }
 
+# run_probe NAME [PROBE-ARGS...]: runs /bin/probe ARGS in a fresh bundle (knobs from the
+# environment); sets RC, OUT, ERR.
+run_probe() {
+	_n=$1
+	shift
+	_b=$(bundle "$_n" /bin/probe "$@") || {
+		RC=99 OUT= ERR="mkbundle failed"
+		return
+	}
+	rtc run --bundle "$_b" "$(cid "$_n")"
+}
+
 # ---- reading results ---------------------------------------------------------------------
 
 # json_get KEY JSON: value of the last "KEY": "string" or "KEY": number|true|false|null.

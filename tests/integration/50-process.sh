@@ -5,18 +5,6 @@
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
 
-# run_probe NAME [PROBE-ARGS...]: runs /bin/probe ARGS in a fresh bundle (knobs from the
-# environment); sets RC, OUT, ERR.
-run_probe() {
-	_n=$1
-	shift
-	_b=$(bundle "$_n" /bin/probe "$@") || {
-		RC=99 OUT= ERR="mkbundle failed"
-		return
-	}
-	rtc run --bundle "$_b" "$(cid "$_n")"
-}
-
 # --- args, env, cwd ---
 run_probe args argv 'a b' 'q"uote' 'back\slash' '' '$HOME'
 check_rc "run with unusual args exits 0" 0

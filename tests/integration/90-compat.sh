@@ -6,18 +6,6 @@
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
 
-# run_probe NAME [PROBE-ARGS...]: runs /bin/probe ARGS in a fresh bundle (knobs from the
-# environment); sets RC, OUT, ERR.
-run_probe() {
-	_n=$1
-	shift
-	_b=$(bundle "$_n" /bin/probe "$@") || {
-		RC=99 OUT= ERR="mkbundle failed"
-		return
-	}
-	rtc run --bundle "$_b" "$(cid "$_n")"
-}
-
 # --- 1. HOME: from the image's /etc/passwd for the process uid, else "/" ---
 run_probe home-root env HOME
 check_eq "HOME of uid 0 is passwd's /root" /root "$(kv env.HOME "$OUT")"
