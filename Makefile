@@ -8,9 +8,18 @@ DESTDIR   ?=
 CROSS_COMPILE ?=
 ifeq ($(CROSS_COMPILE),)
 CC        := musl-gcc
+B         := build
+RUNT      := runt
 else
 CC        := $(CROSS_COMPILE)gcc
+# A cross build lives in build/<arch>/ (build/aarch64/runt, build/armv7/tests/probe): it
+# never overwrites the native runt or its objects. The arch is the prefix's first word.
+CROSS_ARCH := $(patsubst arm,armv7,$(firstword $(subst -, ,$(CROSS_COMPILE))))
+B         := build/$(CROSS_ARCH)
+RUNT      := $(B)/runt
 endif
+# The cross targets `make cross` builds (Debian's multiarch musl: musl-dev:arm64, :armhf).
+CROSS_TARGETS ?= aarch64-linux-musl- arm-linux-musleabihf-
 JSMN_H    ?= /usr/include/jsmn.h
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -18,7 +27,7 @@ CFLAGS    ?= -Os
 CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-parameter \
 	     -Wno-missing-field-initializers \
 	     -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
-	     -Ibuild/include -DRUNT_VERSION='"$(VERSION)"' -DRUNT_COMMIT='"$(GIT_COMMIT)"'
+	     -I$(B)/include -DRUNT_VERSION='"$(VERSION)"' -DRUNT_COMMIT='"$(GIT_COMMIT)"'
 # Size (issue 8): whole-program LTO (one partition: smallest, and no serial-LTRANS
 # warning), position-dependent code (a static binary gains nothing from PIE), no
 # separate code segment padding, no RELRO page, no build-id note. Never -N (RWX segments).
@@ -31,31 +40,31 @@ LDFLAGS   += -static -no-pie -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,-z,
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
 	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c fdpass.c \
 	     fmt.c alloc.c mini.c procfs.c lsm.c
-LIB_OBJS  := $(patsubst %.c,build/%.o,$(filter-out runtime.c,$(SRCS)))
+LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(filter-out runtime.c,$(SRCS)))
 HDRS      := $(wildcard *.h)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps demo check test-unit test-integration install clean fmt fmt-check bench \
-	board-check board-systemd fuzz fuzz-check
+	board-check board-systemd fuzz fuzz-check cross cross-deps
 
-all: runt
+all: $(RUNT)
 
-build/include/jsmn.h: $(JSMN_H)
+$(B)/include/jsmn.h: $(JSMN_H)
 	@mkdir -p $(@D)
 	cp $< $@
 
 # Syscall names -> numbers for the target arch, from the libc's own headers (a cross
 # build gets its own table); sorted by name for bsearch.
-build/include/sc_syscalls.h: scripts/gen-syscalls.sh
+$(B)/include/sc_syscalls.h: scripts/gen-syscalls.sh
 	@mkdir -p $(@D)
 	printf '' | $(CC) -dM -E -include sys/syscall.h - | sh scripts/gen-syscalls.sh > $@.tmp
 	mv $@.tmp $@
 
-build/seccomp.o: build/include/sc_syscalls.h
+$(B)/seccomp.o: $(B)/include/sc_syscalls.h
 
-build/%.o: %.c $(HDRS) build/include/jsmn.h
+$(B)/%.o: %.c $(HDRS) $(B)/include/jsmn.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -63,16 +72,16 @@ build/%.o: %.c $(HDRS) build/include/jsmn.h
 # timezones): a warning here, a failure in make test-unit (tests/size.sh);
 # scripts/slim-libc.sh swaps the callers.
 SLIM_LIBC := vfprintf|malloc|fopen|__fdopen|__tz|qsort|intscan|getpw_a|realpath|strstr|synccall
-runt: build/runtime.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $^ $(LDFLAGS) -Wl,-Map,build/runt.map -o $@
-	@grep -oE 'libc\.a\(($(SLIM_LIBC))\.lo\)' build/runt.map | sort -u | \
+$(RUNT): $(B)/runtime.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $^ $(LDFLAGS) -Wl,-Map,$(B)/runt.map -o $@
+	@grep -oE 'libc\.a\(($(SLIM_LIBC))\.lo\)' $(B)/runt.map | sort -u | \
 		sed 's/.*(\(.*\)\.lo)/warning: runt links musl'"'"'s \1 (binary size, issue 8): run sh scripts\/slim-libc.sh *.c/' >&2 || true
 
 build/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I. $< $(LIB_OBJS) -static -o $@
 
-build/tests/probe: tests/probe.c
+$(B)/tests/probe: tests/probe.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -static -s -o $@
 
@@ -84,6 +93,18 @@ build/bench/%: bench/%.c
 # Installs what a build and the tests need when missing (Debian, as root).
 deps:
 	@sh tests/deps.sh
+
+# Cross builds (issue 12): runt and the test probe for every CROSS_TARGETS arch, each in
+# build/<arch>/, then the size budgets of every built target (tests/size.sh).
+cross-deps:
+	@sh tests/deps.sh cross
+
+cross: cross-deps
+	@for p in $(CROSS_TARGETS); do \
+		a=$$(echo "$$p" | sed 's/-.*//; s/^arm$$/armv7/'); \
+		$(MAKE) --no-print-directory CROSS_COMPILE=$$p build/$$a/runt build/$$a/tests/probe || exit 1; \
+	done
+	@sh tests/size.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory runt
@@ -160,7 +181,7 @@ check: deps
 	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory test-integration
 
-install: runt
+install: $(RUNT)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 runt $(DESTDIR)$(BINDIR)/runt
 
