@@ -192,13 +192,10 @@ static int become_root(const struct container *c, struct rt_err *err)
  * process, as runt's own child (CLONE_PARENT: an orphan in a joined namespace would go to
  * its init, and runt could not wait for it). It reports itself so the kernel translates its
  * pid for runt (SCM_CREDENTIALS). */
-static int maybe_grandchild(struct container *c, int sync, struct rt_err *err)
+static int fork_grandchild(int sync, struct rt_err *err)
 {
-	pid_t pid;
+	pid_t pid = rt_clone_flags(CLONE_PARENT);
 
-	if (!c->ns.grandchild)
-		return 0;
-	pid = rt_clone_flags(CLONE_PARENT);
 	if (pid < 0)
 		return rt_sysfail(err, "fork the container init");
 	/* No PR_SET_PDEATHSIG here: our parent exits at once, and racing that exit would
@@ -208,6 +205,31 @@ static int maybe_grandchild(struct container *c, int sync, struct rt_err *err)
 	if (sync_send(sync, SYNC_GRANDCHILD, 0, NULL) < 0)
 		return rt_sysfail(err, "report the init pid");
 	return 0;
+}
+
+/* A pid namespace joined by path has other tenants, and one holding CAP_SYS_PTRACE could
+ * open /proc/<init>/root, cwd and fds: the init must not show itself there before "/" is
+ * the rootfs and it holds no host /proc (83-exe-attack.sh). Its procfs waits for it. */
+static bool late_init(const struct container *c)
+{
+	return c->spec.linux.ns[NS_PID].path != NULL;
+}
+
+static int maybe_grandchild(struct container *c, int sync, bool late, struct rt_err *err)
+{
+	return c->ns.grandchild && !late ? fork_grandchild(sync, err) : 0;
+}
+
+static int late_grandchild(struct container *c, struct mnt_ctx *m, int sync, struct rt_err *err)
+{
+	int r;
+
+	if (!late_init(c))
+		return 0;
+	procfs_close();
+	if ((r = fork_grandchild(sync, err)) < 0)
+		return r;
+	return mnt_late_proc(m, err);
 }
 
 static int set_names(const struct container *c, struct rt_err *err)
@@ -284,12 +306,14 @@ static int setup_rootfs(struct container *c, int sync, struct rt_err *err)
 		.cgroupns = c->spec.linux.ns[NS_CGROUP].enabled,
 		.rootfd = -1,
 		.trees = &c->trees,
+		.late_proc = late_init(c),
 	};
 	int r;
 
 	/* a missing cwd is made (as runc and crun do) once "/" is the rootfs: no way out */
 	if ((r = mnt_prepare(&m, err)) < 0 || (r = child_create_hooks(c, sync, err)) < 0 ||
-	    (r = mnt_pivot(&m, c->no_pivot, err)) < 0 || (r = apply_sysctl(&c->spec, err)) < 0 ||
+	    (r = mnt_pivot(&m, c->no_pivot, err)) < 0 ||
+	    (r = late_grandchild(c, &m, sync, err)) < 0 || (r = apply_sysctl(&c->spec, err)) < 0 ||
 	    (r = path_make_in_root(AT_FDCWD, c->proc->cwd, false, err)) < 0)
 		return r;
 	close(r);
@@ -518,10 +542,11 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 
 	if ((r = child_early(err)) < 0 || (r = wait_go(sync, err)) < 0 ||
 	    (r = ns_join(&c->ns, s, err)) < 0 || (r = late_maps(c, sync, err)) < 0 ||
-	    (r = become_root(c, err)) < 0 || (r = maybe_grandchild(c, sync, err)) < 0 ||
-	    (r = set_names(c, err)) < 0 || (r = new_keyring(c, err)) < 0 ||
-	    (r = setup_rootfs(c, sync, err)) < 0 || (r = set_personality(s, err)) < 0 ||
-	    (r = apply_process_attrs(c->proc, err)) < 0 || (r = setup_terminal(c, err)) < 0)
+	    (r = become_root(c, err)) < 0 ||
+	    (r = maybe_grandchild(c, sync, late_init(c), err)) < 0 || (r = set_names(c, err)) < 0 ||
+	    (r = new_keyring(c, err)) < 0 || (r = setup_rootfs(c, sync, err)) < 0 ||
+	    (r = set_personality(s, err)) < 0 || (r = apply_process_attrs(c->proc, err)) < 0 ||
+	    (r = setup_terminal(c, err)) < 0)
 		return r;
 	return finish_process(c, sync, exe, size, err);
 }
@@ -537,7 +562,7 @@ static int join_setup(struct container *c, int sync, char *exe, size_t size, str
 		return r;
 	/* the process forked into a joined pid namespace holds no host /proc (issue 17) */
 	procfs_close();
-	if ((r = maybe_grandchild(c, sync, err)) < 0 || (r = setup_terminal(c, err)) < 0)
+	if ((r = maybe_grandchild(c, sync, false, err)) < 0 || (r = setup_terminal(c, err)) < 0)
 		return r;
 	return finish_process(c, sync, exe, size, err);
 }

@@ -695,7 +695,9 @@ static int mount_fs(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts
 	/* the directory the tmpfs is about to cover, opened while it is still reachable */
 	if (o->copyup && (lower = openat(t->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return rt_sysfail(err, "open %s to copy it up", sm->destination);
-	if (mount(sm->source ? sm->source : "none", t->path, sm->type, fl,
+	if (m->at_cwd && fchdir(t->fd) < 0)
+		return rt_sysfail(err, "chdir %s", sm->destination);
+	if (mount(sm->source ? sm->source : "none", m->at_cwd ? "." : t->path, sm->type, fl,
 		  o->data[0] ? o->data : NULL) == 0) {
 		r = lower >= 0 ? copy_up(m, sm, o, lower, err) : 0;
 		if (lower >= 0)
@@ -782,13 +784,19 @@ static const char proc_files[] = "cpuinfo\0diskstats\0meminfo\0stat\0swaps\0upti
  * a file out of readonlyPaths' reach. As runc does, /proc takes a procfs (new or bound) and
  * below it only the files above. The destination is taken as the kernel will resolve it
  * (".." included); target_open then checks where a symlink of the image led. */
+/* /proc or below, cleaned into path */
+static bool in_proc(const char *dest, char *path, size_t size)
+{
+	path_clean(dest, path, size);
+	return !strncmp(path, "/proc", 5) && (!path[5] || path[5] == '/');
+}
+
 static int proc_dest(const struct spec_mount *sm, const struct mopts *o, struct mnt_target *t,
 		     struct rt_err *err)
 {
 	char path[4096];
 
-	path_clean(sm->destination, path, sizeof(path));
-	if (strncmp(path, "/proc", 5) || (path[5] && path[5] != '/'))
+	if (!in_proc(sm->destination, path, sizeof(path)))
 		return 0;
 	t->proc = PROC_ROOT;
 	if (!path[5] && (o->bind || (sm->type && !strcmp(sm->type, "proc"))))
@@ -1072,6 +1080,42 @@ static int null_tree(struct mnt_ctx *m, struct rt_err *err)
 	return 0;
 }
 
+/* With a joined pid namespace (late_proc) procfs is mounted by the init after it entered it,
+ * once "/" is the rootfs (mnt_late_proc): -EAGAIN. A host bind inside /proc cannot wait for
+ * that, as its source is gone after pivot_root: refused. */
+static int late_mount(const struct mnt_ctx *m, int i, struct rt_err *err)
+{
+	const struct spec_mount *sm = &m->s->mounts[i];
+	char path[4096];
+
+	if (!m->late_proc || !in_proc(sm->destination, path, sizeof(path)))
+		return 0;
+	if (sm->type && !strcmp(sm->type, "proc"))
+		return -EAGAIN;
+	return rt_fail(err, EINVAL,
+		       ".mounts[%d]: %s: a mount inside /proc needs a pid namespace of "
+		       "its own",
+		       i, sm->destination);
+}
+
+int mnt_late_proc(struct mnt_ctx *m, struct rt_err *err)
+{
+	int r = 0;
+
+	if ((m->rootfd = rt_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return rt_sysfail(err, "open the rootfs");
+	m->at_cwd = true;
+	for (int i = 0; i < m->s->nmounts && r == 0; i++)
+		if (late_mount(m, i, err) == -EAGAIN)
+			r = mount_one(m, i, err);
+	m->at_cwd = false;
+	close(m->rootfd);
+	m->rootfd = -1;
+	if (r == 0 && chdir("/") < 0)
+		r = rt_sysfail(err, "chdir /");
+	return r;
+}
+
 int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
 {
 	const struct spec *s = m->s;
@@ -1083,9 +1127,12 @@ int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
 	/* relative bind sources are relative to the bundle */
 	if (chdir(m->bundle) < 0)
 		return rt_sysfail(err, "chdir %s", m->bundle);
-	for (int i = 0; i < s->nmounts; i++)
-		if ((r = mount_one(m, i, err)) < 0)
+	for (int i = 0; i < s->nmounts; i++) {
+		if ((r = late_mount(m, i, err)) == 0)
+			r = mount_one(m, i, err);
+		if (r < 0 && r != -EAGAIN)
 			return r;
+	}
 	if (dev_is_tmpfs(s) && (r = default_dev(m, err)) < 0)
 		return r;
 	for (int i = 0; i < s->linux.ndevices; i++)

@@ -29,6 +29,8 @@ struct mnt_ctx {
 	int rootfd;   /* O_PATH of the rootfs while mounts are made */
 	int nulltree; /* runt's /dev/null, a detached mount, for masked files */
 	const struct mnt_trees *trees;
+	bool late_proc; /* a joined pid namespace: /proc waits for mnt_late_proc */
+	bool at_cwd;	/* mount on ".": no /proc/self/fd before that procfs is there */
 };
 
 /* In runt, before clone: the idmapped trees of every idmap/ridmap mount. userns_fd is the
@@ -39,6 +41,9 @@ void mnt_trees_close(struct mnt_trees *t);
 
 /* Everything up to pivot_root: propagation, the rootfs bind, spec mounts, /dev, devices. */
 int mnt_prepare(struct mnt_ctx *m, struct rt_err *err);
+/* After pivot_root, in the process that entered a joined pid namespace: the proc mounts
+ * mnt_prepare left out (late_proc). */
+int mnt_late_proc(struct mnt_ctx *m, struct rt_err *err);
 /* pivot_root into the rootfs (or MS_MOVE + chroot with --no-pivot). */
 int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err);
 /* After the pivot: masked and read-only paths, a read-only root. */

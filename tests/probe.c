@@ -930,6 +930,36 @@ static void print_dir_fds(pid_t pid)
 	closedir(d);
 }
 
+/* pid's root and cwd (attack.root=, attack.cwd=: what they list) when they hold a name our
+ * root lacks: a runt that shows itself before pivot_root hands out the host's tree (another
+ * container made from the same image lists the same names). */
+static void print_foreign_dirs(pid_t pid)
+{
+	static const char *const which[] = { "root", "cwd" };
+	char path[64], mine[PATH_MAX], names[4096];
+
+	for (int i = 0; i < 2; i++) {
+		struct dirent *e;
+		struct stat st;
+		size_t n = 0;
+		int foreign = 0;
+		DIR *d;
+
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, which[i]);
+		if (!(d = opendir(path)))
+			continue;
+		while ((e = readdir(d))) {
+			snprintf(mine, sizeof(mine), "/%s", e->d_name);
+			foreign |= lstat(mine, &st) < 0;
+			n += snprintf(names + n, n < sizeof(names) ? sizeof(names) - n : 0, "%s ",
+				      e->d_name);
+		}
+		closedir(d);
+		if (foreign)
+			printf("attack.%s=%.*s\n", which[i], (int)sizeof(names), names);
+	}
+}
+
 /* Reopen the exe fd for writing once no runt maps it any more (ETXTBSY until then). */
 static void try_write(int fd, int flags, const char *key, time_t end)
 {
@@ -967,6 +997,7 @@ static int do_exe_attack(char **argv)
 		if (!(pid = find_stranger(self)))
 			continue;
 		print_dir_fds(pid);
+		print_foreign_dirs(pid);
 		snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 		fd = open(path, O_PATH | O_CLOEXEC);
 	}

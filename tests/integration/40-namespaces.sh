@@ -123,6 +123,19 @@ check_rc "run joining A's pid namespace exits 0" 0
 check_eq "B is in A's pid namespace" "$(readlink "/proc/$apid/ns/pid")" "$(kv ns.pid "$OUT")"
 check_ne "B is not pid 1 there (A's init is)" 1 "$(kv pid "$OUT")"
 check_eq "runt's own pid namespace is unchanged" "$(host_ns pid)" "$(readlink /proc/self/ns/pid)"
+# B's procfs is mounted once its init is in A's namespace (mnt_late_proc): pid 1 is A's
+BB=$(RUNT_NAMESPACES="ipc uts mount pid=/proc/$apid/ns/pid" bundle joinpid-c /bin/probe \
+	read /proc/1/comm)
+rtc run --bundle "$BB" "$(cid joinpid-c)"
+check_eq "B's /proc is A's pid namespace (pid 1 is A's init)" "$(cat "/proc/$apid/comm")" \
+	"$(kv read./proc/1/comm "$OUT")"
+# a host bind inside /proc cannot wait for that procfs: its source is gone after pivot_root
+BB=$(RUNT_NAMESPACES="ipc uts mount pid=/proc/$apid/ns/pid" \
+	RUNT_EXTRA_MOUNTS='{"destination": "/proc/uptime", "type": "bind", "source": "/proc/uptime", "options": ["bind"]}' \
+	bundle joinpid-d /bin/probe exit 0)
+rtc run --bundle "$BB" "$(cid joinpid-d)"
+check_err "a bind inside /proc with a joined pid namespace is refused" \
+	"/proc/uptime: a mount inside /proc needs a pid namespace of its own"
 rtc delete --force "$a"
 leftovers_check "joining a pid namespace"
 

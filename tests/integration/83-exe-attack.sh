@@ -17,6 +17,7 @@ attack_checks() {
 	check_match "$1: the probe caught a runt process in the container" '^attack\.exe=' "$2"
 	check_nomatch "$1: it holds no host directory fd" '^attack\.dirfd=' "$2"
 	check_nomatch "$1: no host directory listed through its fds" '^attack\.updir=' "$2"
+	check_nomatch "$1: its root and cwd are the container's" '^attack\.(root|cwd)=' "$2"
 	check_nomatch "$1: its exe cannot be written" '^attack\.write=ok' "$2"
 	check "$1: the runt binary is unchanged" cmp "$ORIG" "$RUNT"
 	cp "$ORIG" "$RUNT" # the next steps need a working runt
@@ -47,6 +48,25 @@ rtc start "$id"
 wait_for 20 file_has '^attack\.done=1' "$WORK/init.out"
 diag "$(cat "$WORK/init.out")"
 attack_checks "created init" "$(cat "$WORK/init.out")"
+rtc delete --force "$id"
+
+# run joining that pid namespace by path: its init is runt there until it execs, so it
+# runs from the sealed copy too, and shows itself there only after pivot_root (late_init)
+id=$(cid exejoin)
+B=$(bundle exejoin /bin/probe exe-attack 20)
+rt_create "$id" "$B"
+rtc start "$id"
+rtc state "$id"
+apid=$(json_get pid "$OUT")
+BB=$(RUNT_NAMESPACES="ipc uts mount pid=/proc/$apid/ns/pid" bundle exejoin-b /bin/probe exit 0)
+i=0
+while [ $i -lt 200 ] && ! file_has '^attack\.' "$WORK/$id.out"; do
+	rt run --bundle "$BB" "$(cid exejoin-b)" </dev/null >/dev/null 2>&1
+	i=$((i + 1))
+done
+wait_for 20 file_has '^attack\.done=1' "$WORK/$id.out"
+diag "after $i run: $(cout "$id")"
+attack_checks "run joining a pid namespace" "$(cout "$id")"
 rtc delete --force "$id"
 
 leftovers_check
