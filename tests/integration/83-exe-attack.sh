@@ -51,7 +51,8 @@ attack_checks "created init" "$(cat "$WORK/init.out")"
 rtc delete --force "$id"
 
 # run joining that pid namespace by path: its init is runt there until it execs, so it
-# runs from the sealed copy too, and shows itself there only after pivot_root (late_init)
+# runs from the sealed copy too (seal_for in runtime.c), and shows itself there only after
+# pivot_root (late_init in exec.c)
 id=$(cid exejoin)
 B=$(bundle exejoin /bin/probe exe-attack 20)
 rt_create "$id" "$B"
@@ -68,6 +69,18 @@ wait_for 20 file_has '^attack\.done=1' "$WORK/$id.out"
 diag "after $i run: $(cout "$id")"
 attack_checks "run joining a pid namespace" "$(cout "$id")"
 rtc delete --force "$id"
+
+# a plain run is alone in its new pid namespace until its init execs: no copy, and the
+# foreground runt is the binary itself (one execve saved per run)
+id=$(cid exerun)
+B=$(bundle exerun /bin/probe sleep 20)
+"$RUNT" --root "$RUNT_ROOT" run --bundle "$B" "$id" </dev/null >/dev/null 2>&1 &
+rpid=$!
+wait_for 10 status_is "$id" running
+check_eq "run without a joined pid namespace runs runt itself" "$RUNT" \
+	"$(readlink "/proc/$rpid/exe" 2>/dev/null)"
+rtc delete --force "$id"
+wait "$rpid" 2>/dev/null
 
 leftovers_check
 done_testing
