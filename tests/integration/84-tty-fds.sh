@@ -56,9 +56,15 @@ check_match "input reached the shell and its output came back" 'proxied 42' "$OU
 if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
 	id=$(cid proxytty)
 	B=$(RUNT_TERMINAL=true bundle proxytty /bin/sh -c 'stty size')
-	# script's stdin must not hit EOF early: it would hang up the terminal under runt
-	sleep 3 | script -qec "stty rows 21 cols 77; $RUNT --root $RUNT_ROOT run --bundle $B $id" \
-		/dev/null >"$WORK/pt.out" 2>&1
+	# script's stdin must not hit EOF before the container is done (it would hang up the
+	# terminal under runt): a fifo held open until script exits, however slow the host
+	mkfifo "$WORK/hold"
+	script -qec "stty rows 21 cols 77; $RUNT --root $RUNT_ROOT run --bundle $B $id" \
+		/dev/null <"$WORK/hold" >"$WORK/pt.out" 2>&1 &
+	spid=$!
+	exec 7>"$WORK/hold"
+	wait "$spid"
+	exec 7>&-
 	check_match "on a real terminal the window size is passed on" '21 77' "$(cat "$WORK/pt.out")"
 else
 	skip "window size through the proxy" "no script(1) here"
