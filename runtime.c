@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -319,6 +320,7 @@ static int refuse_unsupported(const struct cli *cli, const struct spec *s, struc
 static int plan_terminal(struct cli *cli, struct container *c, bool foreground, int *proxy,
 			 struct rt_err *err)
 {
+	struct winsize ws;
 	int sv[2];
 
 	*proxy = -1;
@@ -338,6 +340,14 @@ static int plan_terminal(struct cli *cli, struct container *c, bool foreground, 
 			       "does not stay in the foreground");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return rt_sysfail(err, "socketpair");
+	/* the init sizes the pty (tty_setup) before the process can ask: the proxy's resize
+	 * comes too late for a `stty size` at once */
+	if (!c->proc->console_height && !c->proc->console_width && ioctl(0, TIOCGWINSZ, &ws) == 0) {
+		struct spec_process *p = (struct spec_process *)c->proc; /* ours: spec or exec's */
+
+		p->console_height = ws.ws_row;
+		p->console_width = ws.ws_col;
+	}
 	c->console_fd = sv[1];
 	*proxy = sv[0];
 	return 0;
