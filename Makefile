@@ -34,6 +34,11 @@ CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-paramet
 # A small common page size: with 4 KB, ld starts the data segment on a fresh page whenever
 # that saves a page of bss, which padded the file by up to 1.3 KB depending on where text ended.
 CFLAGS    += -fno-pie -flto -flto-partition=one
+# runt has no floating point: without FP/SIMD registers every variadic function (the error
+# and format helpers) skips saving them (x86_64: xmm0-7, ~1 KB). Not for the probe, tests and
+# benches (they use double), so only runt's own objects and link get it.
+RUNT_CFLAGS := $(shell $(CC) -mgeneral-regs-only -E -x c /dev/null >/dev/null 2>&1 && \
+		 echo -mgeneral-regs-only)
 LDFLAGS   += -static -no-pie -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,-z,norelro \
 	     -Wl,--build-id=none -Wl,-z,common-page-size=64
 
@@ -66,14 +71,14 @@ $(B)/seccomp.o: $(B)/include/sc_syscalls.h
 
 $(B)/%.o: %.c $(HDRS) $(B)/include/jsmn.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(RUNT_CFLAGS) -c $< -o $@
 
 # The link map tells when merged code brought musl's big pieces back (printf, malloc, stdio,
 # timezones): a warning here, a failure in make test-unit (tests/size.sh);
 # scripts/slim-libc.sh swaps the callers.
 SLIM_LIBC := vfprintf|malloc|fopen|__fdopen|__tz|qsort|intscan|getpw_a|realpath|strstr|synccall
 $(RUNT): $(B)/runtime.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $^ $(LDFLAGS) -Wl,-Map,$(B)/runt.map -o $@
+	$(CC) $(CFLAGS) $(RUNT_CFLAGS) $^ $(LDFLAGS) -Wl,-Map,$(B)/runt.map -o $@
 	@grep -oE 'libc\.a\(($(SLIM_LIBC))\.lo\)' $(B)/runt.map | sort -u | \
 		sed 's/.*(\(.*\)\.lo)/warning: runt links musl'"'"'s \1 (binary size, issue 8): run sh scripts\/slim-libc.sh *.c/' >&2 || true
 
