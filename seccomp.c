@@ -95,7 +95,7 @@
 
 #define MAX_RULES 4096
 
-/* sc_names, sc_name_off, sc_nrs: the native arch's syscalls in name order */
+/* sc_packed, sc_nrs: the native arch's syscalls in name order (front-coded names) */
 #include "sc_syscalls.h"
 
 #define SC_NSYSCALLS ((int)(sizeof(sc_nrs) / sizeof(sc_nrs[0])))
@@ -197,9 +197,35 @@ uint32_t sc_native_arch(void)
 	return NATIVE_ARCH;
 }
 
+/* The i-th name, unpacked from sc_packed into bss on first use: each packed name is the
+ * count of characters it shares with the previous one, then its own (all >= '0'). */
+static const char *name_at(int i)
+{
+	static char names[SC_NAMES_SIZE];
+	static uint16_t off[SC_NSYSCALLS];
+	static bool unpacked;
+
+	if (!unpacked) {
+		const unsigned char *p = (const unsigned char *)sc_packed;
+		char *o = names;
+
+		for (int k = 0; k < SC_NSYSCALLS; k++) {
+			if (k)
+				memcpy(o, names + off[k - 1], *p);
+			off[k] = o - names;
+			o += *p++;
+			while (*p >= '0')
+				*o++ = *p++;
+			*o++ = '\0';
+		}
+		unpacked = true;
+	}
+	return names + off[i];
+}
+
 const char *sc_syscall_name(int i)
 {
-	return i >= 0 && i < SC_NSYSCALLS ? sc_names + sc_name_off[i] : NULL;
+	return i >= 0 && i < SC_NSYSCALLS ? name_at(i) : NULL;
 }
 
 int sc_syscall_nr(const char *name)
@@ -207,7 +233,7 @@ int sc_syscall_nr(const char *name)
 	int lo = 0, hi = SC_NSYSCALLS;
 
 	while (lo < hi) {
-		int mid = (lo + hi) / 2, c = strcmp(name, sc_names + sc_name_off[mid]);
+		int mid = (lo + hi) / 2, c = strcmp(name, name_at(mid));
 
 		if (!c)
 			return sc_nrs[mid];

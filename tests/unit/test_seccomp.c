@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "bpf_interp.h"
 #include "seccomp.h"
@@ -443,8 +444,27 @@ static void test_errors(void)
 	}
 }
 
+/* The front-coded name table (scripts/gen-syscalls.sh) unpacks to the libc's own names and
+ * numbers, in strictly ascending order (sc_syscall_nr's binary search relies on it). */
+static void test_names(void)
+{
+	const char *name, *prev = "";
+	int n = 0, unsorted = 0;
+
+	for (; (name = sc_syscall_name(n)); n++, prev = name)
+		unsorted += strcmp(prev, name) >= 0 || sc_syscall_nr(name) < 0;
+	ok(n > 300 && !unsorted, "%d syscall names, strictly ascending, each resolves", n);
+	is_int(sc_syscall_nr("read"), SYS_read, "read");
+	is_int(sc_syscall_nr("rt_sigprocmask"), SYS_rt_sigprocmask, "rt_sigprocmask");
+	is_int(sc_syscall_nr("rt_sigqueueinfo"), SYS_rt_sigqueueinfo, "rt_sigqueueinfo");
+	is_int(sc_syscall_nr("sched_setattr"), SYS_sched_setattr, "sched_setattr");
+	is_int(sc_syscall_nr("rt_sig"), -1, "a shared prefix is no name");
+	is_int(sc_syscall_nr("readx"), -1, "nor a name with more after it");
+}
+
 int main(void)
 {
+	test_names();
 	test_actions();
 	test_ops();
 	test_args();
