@@ -54,8 +54,8 @@ typedef int (*field_fn)(struct ctx *c, int v, void *ptr, const struct field *f);
 struct field {
 	const char *key;
 	field_fn fn;
-	size_t off;
 	const void *arg;
+	uint32_t off; /* with required, in what was padding: 32 bytes an entry, not 40 */
 	bool required;
 };
 
