@@ -116,7 +116,7 @@ static long now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	rt_clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
@@ -267,7 +267,7 @@ bool hook_load_saved(struct spec *s, const struct rt_state *st)
 {
 	struct rt_err err = { 0 };
 
-	if (faccessat(st->dirfd, STATE_CONFIG, F_OK, 0) < 0)
+	if (rt_faccessat(st->dirfd, STATE_CONFIG, F_OK, 0) < 0)
 		return false;
 	if (spec_load(s, st->dir, &err) < 0) {
 		log_msg(LOG_WARN, "hooks of \"%s\" not run: %s", st->id, err.msg);

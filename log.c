@@ -60,7 +60,7 @@ void log_rfc3339(char *buf, size_t size)
 	struct timespec ts;
 	struct tm tm;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	rt_clock_gettime(CLOCK_REALTIME, &ts);
 	rt_gmtime_r(&ts.tv_sec, &tm);
 	/* Not strftime: it drags musl's timezone code (~5 KB) into the binary. */
 	rt_snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,

@@ -4,6 +4,7 @@
 #ifndef RUNT_MINI_H
 #define RUNT_MINI_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/resource.h>
@@ -67,6 +68,24 @@ static inline int rt_setrlimit(int resource, const struct rlimit *rl)
 /* musl's open() follows O_CLOEXEC with fcntl(F_SETFD) for kernels before 2.6.23; openat()
  * does not: one syscall less per file runt opens (~20 per container). */
 #define rt_open(...) openat(AT_FDCWD, __VA_ARGS__)
+
+/* musl's clock_gettime looks the vDSO up first (__vdsosym and its ELF walk, ~1 KB): runt
+ * reads the clock a few times per container, where a syscall costs nothing noticeable. */
+static inline int rt_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+#ifdef SYS_clock_gettime64 /* 32-bit arches: musl's timespec has a 64-bit tv_sec */
+	return (int)syscall(SYS_clock_gettime64, clk, ts);
+#else
+	return (int)syscall(SYS_clock_gettime, clk, ts);
+#endif
+}
+
+/* musl's faccessat emulates AT_EACCESS with a helper process (~0.5 KB); runt only asks
+ * whether a file exists (flags 0), which is the plain syscall. */
+static inline int rt_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	return flags ? (errno = EINVAL, -1) : (int)syscall(SYS_faccessat, dirfd, path, mode);
+}
 
 /* fork() also takes musl's atfork and pthread locks; runt registers no atfork handlers. */
 static inline pid_t rt_fork(void)

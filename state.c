@@ -383,7 +383,7 @@ enum rt_status state_status(struct rt_state *st)
 		return ST_CREATING;
 	if (!state_alive(st))
 		return ST_STOPPED;
-	if (faccessat(st->dirfd, STATE_FIFO, F_OK, 0) == 0)
+	if (rt_faccessat(st->dirfd, STATE_FIFO, F_OK, 0) == 0)
 		return ST_CREATED;
 	if (st->cgroup[0] && cg_is_frozen(st->cgroup))
 		return ST_PAUSED;
