@@ -23,52 +23,51 @@
 #endif
 #define CAP_VERSION_3 0x20080522 /* _LINUX_CAPABILITY_VERSION_3: two 32-bit words per set */
 
-/* linux/capability.h numbering. */
-static const char *const cap_names[] = {
-	[0] = "CAP_CHOWN",
-	[1] = "CAP_DAC_OVERRIDE",
-	[2] = "CAP_DAC_READ_SEARCH",
-	[3] = "CAP_FOWNER",
-	[4] = "CAP_FSETID",
-	[5] = "CAP_KILL",
-	[6] = "CAP_SETGID",
-	[7] = "CAP_SETUID",
-	[8] = "CAP_SETPCAP",
-	[9] = "CAP_LINUX_IMMUTABLE",
-	[10] = "CAP_NET_BIND_SERVICE",
-	[11] = "CAP_NET_BROADCAST",
-	[12] = "CAP_NET_ADMIN",
-	[13] = "CAP_NET_RAW",
-	[14] = "CAP_IPC_LOCK",
-	[15] = "CAP_IPC_OWNER",
-	[16] = "CAP_SYS_MODULE",
-	[17] = "CAP_SYS_RAWIO",
-	[18] = "CAP_SYS_CHROOT",
-	[19] = "CAP_SYS_PTRACE",
-	[20] = "CAP_SYS_PACCT",
-	[21] = "CAP_SYS_ADMIN",
-	[22] = "CAP_SYS_BOOT",
-	[23] = "CAP_SYS_NICE",
-	[24] = "CAP_SYS_RESOURCE",
-	[25] = "CAP_SYS_TIME",
-	[26] = "CAP_SYS_TTY_CONFIG",
-	[27] = "CAP_MKNOD",
-	[28] = "CAP_LEASE",
-	[29] = "CAP_AUDIT_WRITE",
-	[30] = "CAP_AUDIT_CONTROL",
-	[31] = "CAP_SETFCAP",
-	[32] = "CAP_MAC_OVERRIDE",
-	[33] = "CAP_MAC_ADMIN",
-	[34] = "CAP_SYSLOG",
-	[35] = "CAP_WAKE_ALARM",
-	[36] = "CAP_BLOCK_SUSPEND",
-	[37] = "CAP_AUDIT_READ",
-	[38] = "CAP_PERFMON",
-	[39] = "CAP_BPF",
-	[40] = "CAP_CHECKPOINT_RESTORE",
-};
+/* linux/capability.h numbering: the names in order in one NUL-separated string, without an
+ * 8-byte pointer each (runt looks a name up a few times per container). */
+static const char cap_names[] = "CAP_CHOWN\0"		 /* 0 */
+				"CAP_DAC_OVERRIDE\0"	 /* 1 */
+				"CAP_DAC_READ_SEARCH\0"	 /* 2 */
+				"CAP_FOWNER\0"		 /* 3 */
+				"CAP_FSETID\0"		 /* 4 */
+				"CAP_KILL\0"		 /* 5 */
+				"CAP_SETGID\0"		 /* 6 */
+				"CAP_SETUID\0"		 /* 7 */
+				"CAP_SETPCAP\0"		 /* 8 */
+				"CAP_LINUX_IMMUTABLE\0"	 /* 9 */
+				"CAP_NET_BIND_SERVICE\0" /* 10 */
+				"CAP_NET_BROADCAST\0"	 /* 11 */
+				"CAP_NET_ADMIN\0"	 /* 12 */
+				"CAP_NET_RAW\0"		 /* 13 */
+				"CAP_IPC_LOCK\0"	 /* 14 */
+				"CAP_IPC_OWNER\0"	 /* 15 */
+				"CAP_SYS_MODULE\0"	 /* 16 */
+				"CAP_SYS_RAWIO\0"	 /* 17 */
+				"CAP_SYS_CHROOT\0"	 /* 18 */
+				"CAP_SYS_PTRACE\0"	 /* 19 */
+				"CAP_SYS_PACCT\0"	 /* 20 */
+				"CAP_SYS_ADMIN\0"	 /* 21 */
+				"CAP_SYS_BOOT\0"	 /* 22 */
+				"CAP_SYS_NICE\0"	 /* 23 */
+				"CAP_SYS_RESOURCE\0"	 /* 24 */
+				"CAP_SYS_TIME\0"	 /* 25 */
+				"CAP_SYS_TTY_CONFIG\0"	 /* 26 */
+				"CAP_MKNOD\0"		 /* 27 */
+				"CAP_LEASE\0"		 /* 28 */
+				"CAP_AUDIT_WRITE\0"	 /* 29 */
+				"CAP_AUDIT_CONTROL\0"	 /* 30 */
+				"CAP_SETFCAP\0"		 /* 31 */
+				"CAP_MAC_OVERRIDE\0"	 /* 32 */
+				"CAP_MAC_ADMIN\0"	 /* 33 */
+				"CAP_SYSLOG\0"		 /* 34 */
+				"CAP_WAKE_ALARM\0"	 /* 35 */
+				"CAP_BLOCK_SUSPEND\0"	 /* 36 */
+				"CAP_AUDIT_READ\0"	 /* 37 */
+				"CAP_PERFMON\0"		 /* 38 */
+				"CAP_BPF\0"		 /* 39 */
+				"CAP_CHECKPOINT_RESTORE\0" /* 40 */;
 
-#define NCAPS ((int)(sizeof(cap_names) / sizeof(cap_names[0])))
+#define NCAPS 41 /* CAP_CHECKPOINT_RESTORE + 1 */
 
 int caps_count(void)
 {
@@ -77,14 +76,22 @@ int caps_count(void)
 
 const char *caps_name(int cap)
 {
-	return cap >= 0 && cap < NCAPS ? cap_names[cap] : NULL;
+	const char *s = cap_names;
+
+	if (cap < 0 || cap >= NCAPS)
+		return NULL;
+	while (cap--)
+		s += strlen(s) + 1;
+	return s;
 }
 
 /* Exact names only, as runc: "CAP_SYS_ADMIN", not "sys_admin". */
 int caps_by_name(const char *name)
 {
-	for (int i = 0; i < NCAPS; i++)
-		if (!strcmp(cap_names[i], name))
+	const char *s = cap_names;
+
+	for (int i = 0; i < NCAPS; i++, s += strlen(s) + 1)
+		if (!strcmp(s, name))
 			return i;
 	return -1;
 }
