@@ -237,15 +237,24 @@ int json_find(const struct json *j, int obj, const char *key)
 	return -1;
 }
 
-int json_fail(struct rt_err *err, const struct json *j, const struct jpath *p, const char *fmt, ...)
+int json_vfail(struct rt_err *err, const struct json *j, const struct jpath *p, const char *fmt,
+	       va_list ap)
 {
 	char msg[512];
+
+	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	return rt_fail(err, EINVAL, "%s: %s: %s", j->what, p->len ? p->s : ".", msg);
+}
+
+int json_fail(struct rt_err *err, const struct json *j, const struct jpath *p, const char *fmt, ...)
+{
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = json_vfail(err, j, p, fmt, ap);
 	va_end(ap);
-	return rt_fail(err, EINVAL, "%s: %s: %s", j->what, p->len ? p->s : ".", msg);
+	return r;
 }
 
 int json_expect(const struct json *j, int i, const struct jpath *p, enum json_kind k,
@@ -465,27 +474,34 @@ int json_get_u32(struct json *j, int i, const struct jpath *p, uint32_t *out, st
 	return 0;
 }
 
-/* snprintf truncates; keep len on the last byte actually written */
-static void jpath_grow(struct jpath *p, int n)
+/* Appends one path element; snprintf truncates: keep len on the last byte written. */
+static size_t RT_PRINTF(2, 3) jpath_push(struct jpath *p, const char *fmt, ...)
 {
+	size_t saved = p->len, room = sizeof(p->s) - p->len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = rt_vsnprintf(p->s + p->len, room, fmt, ap);
+	va_end(ap);
 	if (n > 0)
-		p->len += (size_t)n < sizeof(p->s) - p->len ? (size_t)n : sizeof(p->s) - p->len - 1;
+		p->len += (size_t)n < room ? (size_t)n : room - 1;
+	return saved;
 }
 
 size_t jpath_key(struct jpath *p, const char *key)
 {
-	size_t saved = p->len;
-
-	jpath_grow(p, rt_snprintf(p->s + p->len, sizeof(p->s) - p->len, ".%s", key));
-	return saved;
+	return jpath_push(p, ".%s", key);
 }
 
 size_t jpath_idx(struct jpath *p, int idx)
 {
-	size_t saved = p->len;
+	return jpath_push(p, "[%d]", idx);
+}
 
-	jpath_grow(p, rt_snprintf(p->s + p->len, sizeof(p->s) - p->len, "[%d]", idx));
-	return saved;
+size_t jpath_member(struct jpath *p, const char *key)
+{
+	return jpath_push(p, "[\"%s\"]", key);
 }
 
 void jpath_pop(struct jpath *p, size_t saved)

@@ -3,6 +3,7 @@
 #ifndef RUNT_JSON_H
 #define RUNT_JSON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -49,6 +50,8 @@ int json_find(const struct json *j, int obj, const char *key);	/* value index or
 /* "<what>: <path>: <message>" */
 int json_fail(struct rt_err *err, const struct json *j, const struct jpath *p, const char *fmt, ...)
     RT_PRINTF(4, 5);
+int json_vfail(struct rt_err *err, const struct json *j, const struct jpath *p, const char *fmt,
+	       va_list ap);
 
 /* Typed getters: wrong type -> "expected string, got number" with the path. */
 int json_get_str(struct json *j, int i, const struct jpath *p, const char **out,
@@ -66,6 +69,7 @@ const char *json_str(struct json *j, int i); /* unescape in place; NULL if not a
 /* Path building: save the length, append, restore with jpath_pop. */
 size_t jpath_key(struct jpath *p, const char *key);
 size_t jpath_idx(struct jpath *p, int idx);
+size_t jpath_member(struct jpath *p, const char *key); /* ["key"]: map keys contain dots */
 void jpath_pop(struct jpath *p, size_t saved);
 
 /* Iterate members of object/array token `obj`: for each, `k` is the key (objects) or

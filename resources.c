@@ -60,13 +60,13 @@ int res_ctrl_find(const char *name, size_t len)
 
 static int RT_PRINTF(2, 3) fail(struct ctx *c, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = json_vfail(c->err, c->j, c->p, fmt, ap);
 	va_end(ap);
-	return json_fail(c->err, c->j, c->p, "%s", msg);
+	return r;
 }
 
 static void *member_ptr(struct ctx *c, const struct rfield *f)
@@ -434,17 +434,6 @@ static const struct rfield rdma_fields[] = {
 	{ "hcaObjects", sf_u64, SOFF(minor), 1, -1, 0, NULL },
 	{ NULL },
 };
-
-/* Map members are named ["key"] in paths: rdma device and unified names contain dots. */
-static size_t jpath_member(struct jpath *p, const char *key)
-{
-	size_t saved = p->len, room = sizeof(p->s) - p->len;
-	int n = rt_snprintf(p->s + p->len, room, "[\"%s\"]", key);
-
-	if (n > 0)
-		p->len += (size_t)n < room ? (size_t)n : room - 1;
-	return saved;
-}
 
 static int rdma_member(struct ctx *c, const char *dev, int v)
 {

@@ -90,39 +90,27 @@ static void *alloc(struct ctx *c, size_t n, size_t size)
 
 static int RT_PRINTF(2, 3) fail(struct ctx *c, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = json_vfail(c->err, c->j, c->p, fmt, ap);
 	va_end(ap);
-	return json_fail(c->err, c->j, c->p, "%s", msg);
+	return r;
 }
 
 /* The same, for a member of the object being walked (".major: required ..."). */
 static int RT_PRINTF(3, 4) fail_key(struct ctx *c, const char *key, const char *fmt, ...)
 {
 	size_t saved = jpath_key(c->p, key);
-	char msg[512];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	rt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	r = json_vfail(c->err, c->j, c->p, fmt, ap);
 	va_end(ap);
-	json_fail(c->err, c->j, c->p, "%s", msg);
 	jpath_pop(c->p, saved);
-	return -c->err->code;
-}
-
-/* Map members are named ["key"]: sysctl keys contain dots themselves. */
-static size_t jpath_member(struct jpath *p, const char *key)
-{
-	size_t saved = p->len, room = sizeof(p->s) - p->len;
-	int n = rt_snprintf(p->s + p->len, room, "[\"%s\"]", key);
-
-	if (n > 0)
-		p->len += (size_t)n < room ? (size_t)n : room - 1;
-	return saved;
+	return r;
 }
 
 static bool lookup(const struct name_val *t, const char *name, long *val)
