@@ -7,7 +7,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h> /* ST_*: the bits of statfs.f_flags */
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -348,24 +349,25 @@ static int tree_fd(const struct mnt_ctx *m, int i)
 	return -1;
 }
 
-/* Keep the flags a remount may not drop (locked in a user namespace) and add `extra`. */
+/* Keep the flags a remount may not drop (locked in a user namespace) and add `extra`.
+ * statfs, not statvfs (musl converts the same f_flags into another struct). */
 static unsigned long kept_flags(const char *path)
 {
 	static const struct {
-		unsigned long st, ms;
+		uint32_t st, ms;
 	} map[] = {
 		{ ST_RDONLY, MS_RDONLY },     { ST_NOSUID, MS_NOSUID },
 		{ ST_NODEV, MS_NODEV },	      { ST_NOEXEC, MS_NOEXEC },
 		{ ST_NOATIME, MS_NOATIME },   { ST_NODIRATIME, MS_NODIRATIME },
 		{ ST_RELATIME, MS_RELATIME },
 	};
-	struct statvfs sv;
+	struct statfs sf;
 	unsigned long flags = 0;
 
-	if (statvfs(path, &sv) < 0)
+	if (statfs(path, &sf) < 0)
 		return 0;
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (sv.f_flag & map[i].st)
+		if (sf.f_flags & map[i].st)
 			flags |= map[i].ms;
 	return flags;
 }

@@ -3,9 +3,9 @@
  * proxied to runt's stdio for interactive `run` on a board's serial console. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -182,12 +182,10 @@ void tty_proxy_winch(struct tty_proxy *t)
 void tty_proxy_stop(struct tty_proxy *t)
 {
 	while (t->out_open) {
-		struct timeval tv = { 0, 0 };
-		fd_set rd;
+		struct pollfd p = { t->master, POLLIN, 0 };
 
-		FD_ZERO(&rd);
-		FD_SET(t->master, &rd);
-		if (select(t->master + 1, &rd, NULL, NULL, &tv) <= 0)
+		/* poll, not select: no fd_set limit on the fd, and runt links poll anyway */
+		if (poll(&p, 1, 0) <= 0)
 			break;
 		t->out_open = copy(t->master, 1);
 	}
