@@ -76,7 +76,7 @@ $(B)/%.o: %.c $(HDRS) $(B)/include/jsmn.h
 # The link map tells when merged code brought musl's big pieces back (printf, malloc, stdio,
 # timezones): a warning here, a failure in make test-unit (tests/size.sh);
 # scripts/slim-libc.sh swaps the callers.
-SLIM_LIBC := vfprintf|malloc|fopen|__fdopen|__tz|qsort|intscan|getpw_a|realpath|strstr|synccall|vdso|faccessat
+SLIM_LIBC := vfprintf|malloc|fopen|__fdopen|__tz|qsort|intscan|getpw_a|realpath|strstr|synccall|vdso|faccessat|fcntl|utimensat
 $(RUNT): $(B)/runtime.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(RUNT_CFLAGS) $^ $(LDFLAGS) -Wl,-Map,$(B)/runt.map -o $@
 	@grep -oE 'libc\.a\(($(SLIM_LIBC))\.lo\)' $(B)/runt.map | sort -u | \

@@ -46,7 +46,7 @@ static enum cg_mode detect_mode(char *mount, size_t size)
  * which is what a systemd unit with Delegate=yes hands us. */
 static int own_cgroup(char *out, size_t size, struct rt_err *err)
 {
-	char buf[4096], *line;
+	char buf[4096], *line, *save;
 	ssize_t n;
 	int fd = rt_open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
@@ -57,7 +57,7 @@ static int own_cgroup(char *out, size_t size, struct rt_err *err)
 	if (n < 0)
 		return rt_sysfail(err, "read /proc/self/cgroup");
 	buf[n] = '\0';
-	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (!strncmp(line, "0::", 3)) {
 			strlcpy(out, strcmp(line + 3, "/") ? line + 3 : "", size);
 			return 0;
@@ -617,12 +617,12 @@ int cg_freeze(const char *path, bool freeze, struct rt_err *err)
 
 int cg_pids(const char *path, pid_t *out, int max, struct rt_err *err)
 {
-	char buf[65536], *line;
+	char buf[65536], *line, *save; /* strtok_r: cgroup.c's other loop needs it anyway */
 	int n = 0;
 
 	if (read_file(path, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return rt_sysfail(err, "read %s/cgroup.procs", path);
-	for (line = strtok(buf, "\n"); line && n < max; line = strtok(NULL, "\n"))
+	for (line = strtok_r(buf, "\n", &save); line && n < max; line = strtok_r(NULL, "\n", &save))
 		out[n++] = (pid_t)atoi(line);
 	return n;
 }

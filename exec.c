@@ -103,7 +103,7 @@ int exec_seal_self(char **argv, struct rt_err *err)
 
 	if (fd < 0)
 		return rt_sysfail(err, "open /proc/self/exe");
-	seals = fcntl(fd, F_GET_SEALS);
+	seals = rt_fcntl(fd, F_GET_SEALS);
 	if (seals > 0 && (seals & F_SEAL_WRITE)) {
 		close(fd);
 		/* execveat named us after the fd's number */
@@ -116,7 +116,7 @@ int exec_seal_self(char **argv, struct rt_err *err)
 	while (mfd >= 0 && (n = sendfile(mfd, fd, NULL, 1 << 20)) > 0)
 		;
 	close(fd);
-	if (n == 0 && fcntl(mfd, F_ADD_SEALS, SEALS) == 0)
+	if (n == 0 && rt_fcntl(mfd, F_ADD_SEALS, SEALS) == 0)
 		syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
 	return rt_sysfail(err, "run from a sealed copy of runt");
 }
@@ -600,7 +600,7 @@ static void close_parent_fds(struct container *c)
 static void pass_fds(const struct container *c)
 {
 	for (int fd = 3; fd < 3 + c->nfds; fd++)
-		fcntl(fd, F_SETFD, 0);
+		rt_fcntl(fd, F_SETFD, 0);
 	rt_close_range(3 + c->nfds, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 

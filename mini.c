@@ -1,8 +1,10 @@
 /* mini.c - libc stand-ins sized for runt: gmtime without timezones, realpath via /proc,
- * a heapsort, an /etc/passwd lookup, a bounded line reader and a lazy clear (see mini.h). */
+ * a heapsort, an /etc/passwd lookup, a bounded line reader, a lazy clear and a fcntl
+ * without fallbacks (see mini.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -243,4 +245,16 @@ struct passwd *rt_getpwuid(uid_t uid)
 		;
 	close(l.fd);
 	return line ? &pw : NULL;
+}
+
+/* Like musl's, the optional argument is read whether the command takes one or not. */
+int rt_fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }

@@ -80,6 +80,25 @@ static inline int rt_clock_gettime(clockid_t clk, struct timespec *ts)
 #endif
 }
 
+/* musl's utimensat falls back to utimes for pre-2.6.22 kernels (~0.4 KB). */
+static inline int rt_utimensat(int dirfd, const char *path, const struct timespec t[2], int flags)
+{
+#ifdef SYS_utimensat_time64 /* 32-bit arches: musl's timespec has a 64-bit tv_sec */
+	return (int)syscall(SYS_utimensat_time64, dirfd, path, t, flags);
+#else
+	return (int)syscall(SYS_utimensat, dirfd, path, t, flags);
+#endif
+}
+
+static inline int rt_futimens(int fd, const struct timespec t[2])
+{
+	return rt_utimensat(fd, NULL, t, 0);
+}
+
+/* musl's fcntl emulates F_DUPFD_CLOEXEC for pre-2.6.24 kernels and fixes F_GETOWN's sign
+ * (~0.4 KB): runt's commands (seals, F_SETFD, F_DUPFD_CLOEXEC) are the plain syscall. */
+int rt_fcntl(int fd, int cmd, ...);
+
 /* musl's faccessat emulates AT_EACCESS with a helper process (~0.5 KB); runt only asks
  * whether a file exists (flags 0), which is the plain syscall. */
 static inline int rt_faccessat(int dirfd, const char *path, int mode, int flags)

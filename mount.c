@@ -237,7 +237,7 @@ static int idmap_userns(const struct spec *s, const struct spec_mount *sm, int u
 		return ns_userns_fd(sm->uid_mappings, sm->nuid_mappings, sm->gid_mappings,
 				    sm->ngid_mappings, err);
 	if (userns_fd >= 0) {
-		fd = fcntl(userns_fd, F_DUPFD_CLOEXEC, 3);
+		fd = rt_fcntl(userns_fd, F_DUPFD_CLOEXEC, 3);
 		return fd >= 0 ? fd : rt_sysfail(err, "dup user namespace fd");
 	}
 	if (l->ns[NS_USER].enabled && l->nuid_mappings && l->ngid_mappings)
@@ -500,7 +500,7 @@ static int copy_meta(int fd, const struct stat *st)
 	/* chown first: it clears setuid/setgid bits that fchmod then puts back */
 	if (fchown(fd, st->st_uid, st->st_gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0)
 		return -1;
-	return futimens(fd, times);
+	return rt_futimens(fd, times);
 }
 
 static int copy_data(int in, int out)
@@ -546,7 +546,7 @@ static int copy_other(int src, int dst, const char *name, const struct stat *st)
 	}
 	if (fchownat(dst, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
-	return utimensat(dst, name, times, AT_SYMLINK_NOFOLLOW);
+	return rt_utimensat(dst, name, times, AT_SYMLINK_NOFOLLOW);
 }
 
 static int copy_dir(int src, int dst, int depth, struct rt_err *err);
