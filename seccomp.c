@@ -245,25 +245,34 @@ int sc_syscall_nr(const char *name)
 	return -1;
 }
 
+#define NAMES(tab) tab, sizeof(tab) / sizeof(tab[0]), sizeof(tab[0])
+
+/* The string at tok names an entry of tab (n entries stride bytes apart, each starting with
+ * its name, as NAMES() passes them): *idx, or "unknown <what>". */
+static int get_name(struct prof *pr, int tok, const void *tab, size_t n, size_t stride,
+		    const char *what, size_t *idx, struct rt_err *err)
+{
+	const char *name;
+	int r = json_get_str(pr->j, tok, &pr->p, &name, err);
+
+	if (r < 0)
+		return r;
+	for (*idx = 0; *idx < n; (*idx)++)
+		if (!strcmp(name, *(const char *const *)((const char *)tab + *idx * stride)))
+			return 0;
+	return json_fail(err, pr->j, &pr->p, "unknown %s \"%s\"", what, name);
+}
+
 /* `key` of object `obj` names an action, `ekey` its errno; runc's defaults: EPERM. An
  * errnoRet beside an action without data is ignored, as libseccomp does. */
 static int parse_action(struct prof *pr, int obj, const char *key, const char *ekey, uint32_t *ret,
 			struct rt_err *err)
 {
 	int tok = json_find(pr->j, obj, key), etok = json_find(pr->j, obj, ekey), e = 1, r;
-	size_t saved = jpath_key(&pr->p, key);
-	const struct action *a = NULL;
-	const char *name;
+	size_t saved = jpath_key(&pr->p, key), i = 0;
 
-	if (tok < 0)
-		r = json_fail(err, pr->j, &pr->p, "required");
-	else if ((r = json_get_str(pr->j, tok, &pr->p, &name, err)) == 0) {
-		for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-			if (!strcmp(name, actions[i].name))
-				a = &actions[i];
-		if (!a)
-			r = json_fail(err, pr->j, &pr->p, "unknown action \"%s\"", name);
-	}
+	r = tok < 0 ? json_fail(err, pr->j, &pr->p, "required")
+		    : get_name(pr, tok, NAMES(actions), "action", &i, err);
 	jpath_pop(&pr->p, saved);
 	if (r < 0)
 		return r;
@@ -272,7 +281,7 @@ static int parse_action(struct prof *pr, int obj, const char *key, const char *e
 		r = json_get_int(pr->j, etok, &pr->p, 0, 0xffff, &e, err);
 		jpath_pop(&pr->p, saved);
 	}
-	*ret = a->ret | (a->data ? (uint32_t)e : 0);
+	*ret = actions[i].ret | (actions[i].data ? (uint32_t)e : 0);
 	return r;
 }
 
@@ -293,19 +302,13 @@ static int get_u64(struct prof *pr, int obj, const char *key, bool need, uint64_
 
 static int parse_op(struct prof *pr, int obj, uint8_t *op, struct rt_err *err)
 {
-	int tok = json_find(pr->j, obj, "op"), r = 0;
-	size_t saved = jpath_key(&pr->p, "op");
-	const char *name;
+	int tok = json_find(pr->j, obj, "op"), r;
+	size_t saved = jpath_key(&pr->p, "op"), i = 0;
 
-	if (tok < 0)
-		r = json_fail(err, pr->j, &pr->p, "required");
-	else if ((r = json_get_str(pr->j, tok, &pr->p, &name, err)) == 0) {
-		for (*op = 0; *op < OP_COUNT && strcmp(name, op_names[*op]); (*op)++)
-			;
-		if (*op == OP_COUNT)
-			r = json_fail(err, pr->j, &pr->p, "unknown operator \"%s\"", name);
-	}
+	r = tok < 0 ? json_fail(err, pr->j, &pr->p, "required")
+		    : get_name(pr, tok, NAMES(op_names), "operator", &i, err);
 	jpath_pop(&pr->p, saved);
+	*op = (uint8_t)i;
 	return r;
 }
 
@@ -499,10 +502,12 @@ static int parse_syscall(struct prof *pr, int obj, struct rt_err *err)
 	return 0;
 }
 
-static int parse_syscalls(struct prof *pr, int obj, struct rt_err *err)
+/* fn on each element of the array `key` of obj (absent or null: none), under its path. */
+static int each(struct prof *pr, int obj, const char *key,
+		int (*fn)(struct prof *pr, int v, struct rt_err *err), struct rt_err *err)
 {
-	int tok = json_find(pr->j, obj, "syscalls"), n, k, v, r = 0;
-	size_t saved = jpath_key(&pr->p, "syscalls");
+	int tok = json_find(pr->j, obj, key), n, k, v, r = 0;
+	size_t saved = jpath_key(&pr->p, key);
 
 	if (tok >= 0 && json_kind(pr->j, tok) != JSON_NULL &&
 	    (r = json_expect(pr->j, tok, &pr->p, JSON_ARRAY, err)) == 0)
@@ -510,7 +515,7 @@ static int parse_syscalls(struct prof *pr, int obj, struct rt_err *err)
 		{
 			size_t s2 = jpath_idx(&pr->p, n);
 
-			r = parse_syscall(pr, v, err);
+			r = fn(pr, v, err);
 			jpath_pop(&pr->p, s2);
 			if (r < 0)
 				break;
@@ -520,65 +525,24 @@ static int parse_syscalls(struct prof *pr, int obj, struct rt_err *err)
 }
 
 /* SECCOMP_FILTER_FLAG_* names this kernel ABI knows; sc_check_kernel asks the kernel. */
-static int parse_flags(struct prof *pr, int obj, struct rt_err *err)
+static int parse_flag(struct prof *pr, int v, struct rt_err *err)
 {
-	int tok = json_find(pr->j, obj, "flags"), n, k, v, r = 0;
-	size_t saved = jpath_key(&pr->p, "flags");
-	const char *name;
+	size_t i;
+	int r = get_name(pr, v, NAMES(flags), "flag", &i, err);
 
-	if (tok >= 0 && json_kind(pr->j, tok) != JSON_NULL &&
-	    (r = json_expect(pr->j, tok, &pr->p, JSON_ARRAY, err)) == 0)
-		JSON_FOR_EACH(pr->j, tok, n, k, v)
-		{
-			size_t s2 = jpath_idx(&pr->p, n), i = 0;
-
-			if ((r = json_get_str(pr->j, v, &pr->p, &name, err)) == 0) {
-				while (i < sizeof(flags) / sizeof(flags[0]) &&
-				       strcmp(name, flags[i].name))
-					i++;
-				if (i == sizeof(flags) / sizeof(flags[0]))
-					r = json_fail(err, pr->j, &pr->p, "unknown flag \"%s\"",
-						      name);
-				else
-					pr->f->flags |= flags[i].value;
-			}
-			jpath_pop(&pr->p, s2);
-			if (r < 0)
-				break;
-		}
-	jpath_pop(&pr->p, saved);
+	if (r == 0)
+		pr->f->flags |= flags[i].value;
 	return r;
 }
 
 /* Only the native arch gets the rules; any other arch gets the default action. */
-static int parse_archs(struct prof *pr, int obj, struct rt_err *err)
+static int parse_arch(struct prof *pr, int v, struct rt_err *err)
 {
-	int tok = json_find(pr->j, obj, "architectures"), n, k, v, r = 0;
-	size_t saved = jpath_key(&pr->p, "architectures");
-	const char *name;
+	size_t i;
+	int r = get_name(pr, v, NAMES(arch_names), "architecture", &i, err);
 
-	if (tok >= 0 && json_kind(pr->j, tok) != JSON_NULL &&
-	    (r = json_expect(pr->j, tok, &pr->p, JSON_ARRAY, err)) == 0)
-		JSON_FOR_EACH(pr->j, tok, n, k, v)
-		{
-			size_t s2 = jpath_idx(&pr->p, n), i = 0;
-
-			if ((r = json_get_str(pr->j, v, &pr->p, &name, err)) == 0) {
-				while (i < sizeof(arch_names) / sizeof(arch_names[0]) &&
-				       strcmp(name, arch_names[i]))
-					i++;
-				if (i == sizeof(arch_names) / sizeof(arch_names[0]))
-					r = json_fail(err, pr->j, &pr->p,
-						      "unknown architecture \"%s\"", name);
-				else if (strcmp(name, NATIVE_NAME))
-					log_msg(LOG_DEBUG,
-						"seccomp: %s calls get the default action", name);
-			}
-			jpath_pop(&pr->p, s2);
-			if (r < 0)
-				break;
-		}
-	jpath_pop(&pr->p, saved);
+	if (r == 0 && strcmp(arch_names[i], NATIVE_NAME))
+		log_msg(LOG_DEBUG, "seccomp: %s calls get the default action", arch_names[i]);
 	return r;
 }
 
@@ -601,14 +565,15 @@ static int parse_profile(struct prof *pr, int obj, struct rt_err *err)
 
 	if ((r = json_expect(pr->j, obj, &pr->p, JSON_OBJECT, err)) < 0 ||
 	    (r = parse_action(pr, obj, "defaultAction", "defaultErrnoRet", &pr->def, err)) < 0 ||
-	    (r = parse_archs(pr, obj, err)) < 0 || (r = parse_flags(pr, obj, err)) < 0 ||
+	    (r = each(pr, obj, "architectures", parse_arch, err)) < 0 ||
+	    (r = each(pr, obj, "flags", parse_flag, err)) < 0 ||
 	    (r = get_str(pr, obj, "listenerPath", &f->listener_path, err)) < 0 ||
 	    (r = get_str(pr, obj, "listenerMetadata", &f->listener_metadata, err)) < 0)
 		return r;
 	if (pr->def == RET_USER_NOTIF)
 		return json_fail(err, pr->j, &pr->p,
 				 "defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
-	if ((r = parse_syscalls(pr, obj, err)) < 0)
+	if ((r = each(pr, obj, "syscalls", parse_syscall, err)) < 0)
 		return r;
 	if (f->notify && (!f->listener_path || !*f->listener_path))
 		return json_fail(err, pr->j, &pr->p,
