@@ -623,7 +623,7 @@ int cg_pids(const char *path, pid_t *out, int max, struct rt_err *err)
 	if (read_file(path, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return rt_sysfail(err, "read %s/cgroup.procs", path);
 	for (line = strtok_r(buf, "\n", &save); line && n < max; line = strtok_r(NULL, "\n", &save))
-		out[n++] = (pid_t)atoi(line);
+		out[n++] = (pid_t)rt_atoi(line);
 	return n;
 }
 

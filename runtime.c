@@ -379,7 +379,7 @@ static int listen_env(struct container *c, int *nlisten, struct rt_err *err)
 	int n = 0, r;
 
 	*nlisten = 0;
-	if (!fds || (pid && atoi(pid) != getpid()))
+	if (!fds || (pid && rt_atoi(pid) != getpid()))
 		return 0;
 	if ((r = parse_count("LISTEN_FDS", fds, nlisten, err)) < 0 || !*nlisten)
 		return r;
