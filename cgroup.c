@@ -32,11 +32,11 @@ static bool is_cgroup2(const char *path)
 static enum cg_mode detect_mode(char *mount, size_t size)
 {
 	if (is_cgroup2("/sys/fs/cgroup")) {
-		strlcpy(mount, "/sys/fs/cgroup", size);
+		rt_strlcpy(mount, "/sys/fs/cgroup", size);
 		return CG_UNIFIED;
 	}
 	if (is_cgroup2("/sys/fs/cgroup/unified")) {
-		strlcpy(mount, "/sys/fs/cgroup/unified", size);
+		rt_strlcpy(mount, "/sys/fs/cgroup/unified", size);
 		return CG_HYBRID;
 	}
 	return CG_NONE;
@@ -59,7 +59,7 @@ static int own_cgroup(char *out, size_t size, struct rt_err *err)
 	buf[n] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (!strncmp(line, "0::", 3)) {
-			strlcpy(out, strcmp(line + 3, "/") ? line + 3 : "", size);
+			rt_strlcpy(out, strcmp(line + 3, "/") ? line + 3 : "", size);
 			return 0;
 		}
 	out[0] = '\0';
@@ -93,7 +93,7 @@ static int split_systemd(const char *cpath, char *slice, char *prefix, char *nam
 		return -1;
 	rt_snprintf(slice, size, "%.*s", (int)(c1 - cpath), cpath);
 	rt_snprintf(prefix, size, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
-	strlcpy(name, c2 + 1, size);
+	rt_strlcpy(name, c2 + 1, size);
 	return 0;
 }
 
@@ -138,7 +138,7 @@ static int cgroup_rel(const struct spec *s, const char *id, bool systemd, char *
 	if (systemd)
 		return systemd_path(cpath, rel, size, err);
 	if (cpath[0] == '/') {
-		strlcpy(rel, cpath, size);
+		rt_strlcpy(rel, cpath, size);
 		return 0;
 	}
 	if ((r = own_cgroup(own, sizeof(own), err)) < 0)
@@ -189,7 +189,7 @@ static int mkdir_tree(struct cg *cg, struct rt_err *err)
 	}
 	if (errno != ENOENT)
 		return errno == EEXIST ? 0 : rt_sysfail(err, "create cgroup %s", cg->path);
-	strlcpy(tmp, cg->path, sizeof(tmp));
+	rt_strlcpy(tmp, cg->path, sizeof(tmp));
 	for (char *p = tmp + base + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -336,7 +336,7 @@ static int enable_ctrls(const struct cg *cg, unsigned need, struct rt_err *err)
 	 * all, the walk has nothing to do (every create after the first) */
 	if ((read_ctrls(cg->path, "cgroup.controllers") & all) == all)
 		return 0;
-	strlcpy(tmp, cg->path, sizeof(tmp));
+	rt_strlcpy(tmp, cg->path, sizeof(tmp));
 	last = strrchr(tmp, '/');
 	if ((r = enable_in(cg->mount, true, need, err)) < 0)
 		return r;

@@ -130,7 +130,7 @@ int exec_lookup(const char *arg0, const char *const *env, char *out, size_t size
 	if (strchr(arg0, '/')) {
 		if (stat(arg0, &st) < 0)
 			return rt_sysfail(err, "exec \"%s\"", arg0);
-		strlcpy(out, arg0, size);
+		rt_strlcpy(out, arg0, size);
 		return 0;
 	}
 	for (; env && *env; env++)

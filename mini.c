@@ -258,3 +258,16 @@ int rt_fcntl(int fd, int cmd, ...)
 	va_end(ap);
 	return (int)syscall(SYS_fcntl, fd, cmd, arg);
 }
+
+size_t rt_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}

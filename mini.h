@@ -35,6 +35,9 @@ static inline int rt_atoi(const char *s)
 	return (int)rt_strtol(s, NULL, 10);
 }
 
+/* musl's strlcpy copies a word at a time (~0.3 KB); runt copies a few paths and ids. */
+size_t rt_strlcpy(char *dst, const char *src, size_t size);
+
 /* Naive search: runt looks for ".." or a word in a few hundred bytes; musl's two-way
  * strstr is 1.3 KB. */
 char *rt_strstr(const char *hay, const char *needle);

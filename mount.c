@@ -893,7 +893,7 @@ static int mknod_device(struct mnt_ctx *m, const struct spec_device *d, struct r
 	char parent_path[4096], *slash;
 	int parent, r;
 
-	strlcpy(parent_path, d->path, sizeof(parent_path));
+	rt_strlcpy(parent_path, d->path, sizeof(parent_path));
 	slash = strrchr(parent_path, '/');
 	*slash = '\0';
 	parent = path_make_in_root(m->rootfd, parent_path[0] ? parent_path : "/", false, err);
@@ -1024,7 +1024,7 @@ static int longest_prefix(const char *mp, void *arg)
 
 	if (n >= p->best && is_under(p->path, mp)) {
 		p->best = n;
-		strlcpy(p->mp, mp, sizeof(p->mp));
+		rt_strlcpy(p->mp, mp, sizeof(p->mp));
 	}
 	return 0;
 }

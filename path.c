@@ -66,7 +66,7 @@ static int follow_link(struct walk *w, int linkfd, const char *after)
 		return fail_errno(ENAMETOOLONG);
 	if (target[0] == '/')
 		pop_all(w);
-	strlcpy(w->rest, joined, sizeof(w->rest));
+	rt_strlcpy(w->rest, joined, sizeof(w->rest));
 	return 0;
 }
 
@@ -134,7 +134,7 @@ static int walk_all(struct walk *w, enum path_create create)
 			return -1;
 		}
 		if (S_ISLNK(st.st_mode)) {
-			strlcpy(after, p, sizeof(after));
+			rt_strlcpy(after, p, sizeof(after));
 			r = follow_link(w, fd, after);
 			close(fd);
 			if (r < 0)
@@ -196,7 +196,7 @@ int path_walk_in_root(int rootfd, const char *path, int flags, enum path_create 
 	struct walk w = { .root = rootfd };
 	int fd, e;
 
-	if (strlcpy(w.rest, path, sizeof(w.rest)) >= sizeof(w.rest))
+	if (rt_strlcpy(w.rest, path, sizeof(w.rest)) >= sizeof(w.rest))
 		return fail_errno(ENAMETOOLONG);
 	fd = walk_all(&w, create);
 	if (fd == -2)

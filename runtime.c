@@ -291,7 +291,7 @@ static void owner_name(char *out, size_t size)
 	struct passwd *pw = rt_getpwuid(geteuid());
 
 	if (pw)
-		strlcpy(out, pw->pw_name, size);
+		rt_strlcpy(out, pw->pw_name, size);
 	else
 		rt_snprintf(out, size, "%u", (unsigned)geteuid());
 }
@@ -510,9 +510,9 @@ static int record_state(struct container *c, struct rt_err *err)
 	st->pid = c->pid;
 	st->start_time = state_proc_start_time(c->pid);
 	st->ns_flags = c->ns.clone_flags | c->ns.unshare_flags;
-	strlcpy(st->bundle, c->bundle, sizeof(st->bundle));
-	strlcpy(st->rootfs, c->spec.root_path, sizeof(st->rootfs));
-	strlcpy(st->cgroup, c->cg.path, sizeof(st->cgroup));
+	rt_strlcpy(st->bundle, c->bundle, sizeof(st->bundle));
+	rt_strlcpy(st->rootfs, c->spec.root_path, sizeof(st->rootfs));
+	rt_strlcpy(st->cgroup, c->cg.path, sizeof(st->cgroup));
 	log_rfc3339(st->created, sizeof(st->created));
 	owner_name(st->owner, sizeof(st->owner));
 	/* the annotations JSON that hook_prepare already built for the hooks' state */
@@ -1085,7 +1085,7 @@ static int exec_cgroup(struct cli *cli, struct container *c, struct rt_err *err)
 	if ((size_t)rt_snprintf(path, sizeof(path), "%s%s%s", c->st.cgroup, *sub ? "/" : "", sub) >=
 	    sizeof(path))
 		return rt_fail(err, ENAMETOOLONG, "--cgroup: path too long");
-	strlcpy(c->cg.path, path, sizeof(c->cg.path));
+	rt_strlcpy(c->cg.path, path, sizeof(c->cg.path));
 	c->cg.dirfd = rt_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return c->cg.dirfd < 0 ? rt_sysfail(err, "open cgroup %s", path) : 0;
 }

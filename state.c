@@ -34,7 +34,7 @@ static void state_init(struct rt_state *st, const char *id)
 {
 	memset(st, 0, sizeof(*st));
 	st->dirfd = -1;
-	strlcpy(st->id, id, sizeof(st->id));
+	rt_strlcpy(st->id, id, sizeof(st->id));
 }
 
 /* The root exists as a rule: one stat, not a mkdir per component. */
@@ -45,7 +45,7 @@ static int mkdir_p(const char *path, mode_t mode, struct rt_err *err)
 
 	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return 0;
-	if (strlcpy(tmp, path, sizeof(tmp)) >= sizeof(tmp))
+	if (rt_strlcpy(tmp, path, sizeof(tmp)) >= sizeof(tmp))
 		return rt_fail(err, ENAMETOOLONG, "%s: path too long", path);
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p != '/')
@@ -198,7 +198,7 @@ static int load_field(struct rt_state *st, struct json *j, int k, int v, struct 
 			continue;
 		if ((r = json_get_str(j, v, &p, &s, err)) < 0)
 			return r;
-		strlcpy((char *)st + str_fields[i].off, s, str_fields[i].size);
+		rt_strlcpy((char *)st + str_fields[i].off, s, str_fields[i].size);
 		return 0;
 	}
 	if (json_key_is(j, k, "annotations") && json_kind(j, v) == JSON_OBJECT) {
@@ -453,7 +453,7 @@ int state_write_pidfile(const char *path, pid_t pid, struct rt_err *err)
 	const char *base = strrchr(path, '/');
 	int dirfd, len, r;
 
-	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
+	if (rt_strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
 		return rt_fail(err, ENAMETOOLONG, "pid file %s: path too long", path);
 	if (base) {
 		dir[base - path == 0 ? 1 : base - path] = '\0';

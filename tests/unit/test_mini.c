@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "mini.h"
@@ -196,6 +197,29 @@ static void test_realloc(void)
 	ok(!calloc(huge, 4) && errno == ENOMEM, "calloc overflow: NULL, ENOMEM");
 }
 
+/* rt_strlcpy and rt_fcntl against libc's (the tests link musl's strlcpy and fcntl). */
+static void test_strlcpy_fcntl(void)
+{
+	char a[8], b[8];
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), bad = 0;
+
+	for (size_t size = 0; size <= sizeof(a); size++) {
+		memset(a, 'x', sizeof(a));
+		memset(b, 'x', sizeof(b));
+		bad += rt_strlcpy(a, "0123456789", size) != strlcpy(b, "0123456789", size) ||
+		       memcmp(a, b, sizeof(a));
+	}
+	ok(!bad, "rt_strlcpy truncates, terminates and returns as strlcpy (sizes 0..8)");
+	is_int((int)rt_strlcpy(a, "abc", sizeof(a)), 3, "rt_strlcpy: a short string");
+	is_str(a, "abc", "rt_strlcpy: copied whole");
+	is_int(rt_fcntl(fd, F_GETFD), FD_CLOEXEC, "rt_fcntl F_GETFD with two arguments");
+	is_int(rt_fcntl(fd, F_SETFD, 0), 0, "rt_fcntl F_SETFD");
+	is_int(fcntl(fd, F_GETFD), 0, "the flag is gone (libc's fcntl)");
+	is_int(rt_fcntl(-1, F_GETFD), -1, "rt_fcntl on a bad fd: -1");
+	is_int(errno, EBADF, "and errno EBADF");
+	close(fd);
+}
+
 int main(void)
 {
 	test_gmtime();
@@ -206,5 +230,6 @@ int main(void)
 	test_lines();
 	test_strstr();
 	test_realloc();
+	test_strlcpy_fcntl();
 	return tap_done();
 }
