@@ -1,6 +1,6 @@
 /* mini.c - libc stand-ins sized for runt: gmtime without timezones, realpath via /proc,
- * a heapsort, an /etc/passwd lookup, a bounded line reader, a lazy clear and a fcntl
- * without fallbacks (see mini.h). */
+ * a heapsort, an /etc/passwd lookup, a bounded line reader, a lazy clear, and clock,
+ * utimensat and fcntl calls without musl's fallbacks (see mini.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -271,3 +271,45 @@ size_t rt_strlcpy(char *dst, const char *src, size_t size)
 	}
 	return len;
 }
+
+/* 32-bit arches: musl's timespec has a 64-bit tv_sec, which only the *_time64 syscalls take
+ * (Linux 5.1); older kernels get the 32-bit ones, whose seconds end in 2038 anyway. */
+#ifdef SYS_clock_gettime64
+int rt_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	long t32[2];
+	int r = (int)syscall(SYS_clock_gettime64, clk, ts);
+
+	if (r == 0 || errno != ENOSYS)
+		return r;
+	if (syscall(SYS_clock_gettime32, clk, t32) < 0) /* musl's name on 32-bit arches */
+		return -1;
+	ts->tv_sec = t32[0];
+	ts->tv_nsec = t32[1];
+	return 0;
+}
+
+int rt_utimensat(int dirfd, const char *path, const struct timespec t[2], int flags)
+{
+	long t32[4];
+	int r = (int)syscall(SYS_utimensat_time64, dirfd, path, t, flags);
+
+	if (r == 0 || errno != ENOSYS)
+		return r;
+	for (int i = 0; t && i < 2; i++) {
+		t32[2 * i] = (long)t[i].tv_sec;
+		t32[2 * i + 1] = t[i].tv_nsec;
+	}
+	return (int)syscall(SYS_utimensat, dirfd, path, t ? t32 : NULL, flags);
+}
+#else
+int rt_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	return (int)syscall(SYS_clock_gettime, clk, ts);
+}
+
+int rt_utimensat(int dirfd, const char *path, const struct timespec t[2], int flags)
+{
+	return (int)syscall(SYS_utimensat, dirfd, path, t, flags);
+}
+#endif

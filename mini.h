@@ -80,24 +80,9 @@ static inline int rt_setrlimit(int resource, const struct rlimit *rl)
 
 /* musl's clock_gettime looks the vDSO up first (__vdsosym and its ELF walk, ~1 KB): runt
  * reads the clock a few times per container, where a syscall costs nothing noticeable. */
-static inline int rt_clock_gettime(clockid_t clk, struct timespec *ts)
-{
-#ifdef SYS_clock_gettime64 /* 32-bit arches: musl's timespec has a 64-bit tv_sec */
-	return (int)syscall(SYS_clock_gettime64, clk, ts);
-#else
-	return (int)syscall(SYS_clock_gettime, clk, ts);
-#endif
-}
-
+int rt_clock_gettime(clockid_t clk, struct timespec *ts);
 /* musl's utimensat falls back to utimes for pre-2.6.22 kernels (~0.4 KB). */
-static inline int rt_utimensat(int dirfd, const char *path, const struct timespec t[2], int flags)
-{
-#ifdef SYS_utimensat_time64 /* 32-bit arches: musl's timespec has a 64-bit tv_sec */
-	return (int)syscall(SYS_utimensat_time64, dirfd, path, t, flags);
-#else
-	return (int)syscall(SYS_utimensat, dirfd, path, t, flags);
-#endif
-}
+int rt_utimensat(int dirfd, const char *path, const struct timespec t[2], int flags);
 
 static inline int rt_futimens(int fd, const struct timespec t[2])
 {

@@ -5,6 +5,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mini.h"
@@ -220,6 +222,27 @@ static void test_strlcpy_fcntl(void)
 	close(fd);
 }
 
+/* rt_clock_gettime and rt_utimensat: the raw syscalls (time64 ones on 32-bit arches). */
+static void test_time(void)
+{
+	struct timespec ts, t[2] = { { 1000000000, 5 }, { 1234567890, 0 } };
+	char path[] = "/tmp/runt-test-mini.XXXXXX";
+	int fd = mkstemp(path);
+	struct stat st;
+	time_t now = time(NULL);
+
+	ok(rt_clock_gettime(CLOCK_REALTIME, &ts) == 0 && ts.tv_sec >= now - 1 &&
+	       ts.tv_sec <= now + 5 && ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000,
+	   "rt_clock_gettime(CLOCK_REALTIME) is the time");
+	ok(rt_utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW) == 0 && stat(path, &st) == 0 &&
+	       st.st_atim.tv_sec == 1000000000 && st.st_mtim.tv_sec == 1234567890,
+	   "rt_utimensat sets atime and mtime");
+	ok(rt_futimens(fd, NULL) == 0 && fstat(fd, &st) == 0 && st.st_mtim.tv_sec >= now - 1,
+	   "rt_futimens(NULL): now");
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
 	test_gmtime();
@@ -231,5 +254,6 @@ int main(void)
 	test_strstr();
 	test_realloc();
 	test_strlcpy_fcntl();
+	test_time();
 	return tap_done();
 }
