@@ -90,6 +90,11 @@ $(B)/tests/probe: tests/probe.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -static -s -o $@
 
+# The pod sandbox's process of the CRI suite (tests/callers/40-cri.sh).
+build/tests/pause: tests/callers/pause.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -static -s -o $@
+
 build/bench/%: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -static -s -o $@
@@ -191,10 +196,10 @@ install: $(RUNT)
 	install -m 0755 runt $(DESTDIR)$(BINDIR)/runt
 
 fmt:
-	clang-format -i *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.[ch] bench/*.c
+	clang-format -i *.c *.h tests/*.c tests/callers/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.[ch] bench/*.c
 
 fmt-check:
-	@clang-format --dry-run --Werror *.c *.h tests/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.[ch] \
+	@clang-format --dry-run --Werror *.c *.h tests/*.c tests/callers/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.[ch] \
 		bench/*.c
 
 clean:
@@ -205,7 +210,7 @@ BOARD ?= qemu-x86_64
 # The real-callers suite (podman, containerd, conmon) drives them inside the guest: their
 # Debian packages are installed on the host first (the guest has no network).
 BOARD_TIMEOUT ?= 3600
-board-check: runt build/tests/probe $(PODMAN_SC)
+board-check: runt build/tests/probe build/tests/pause $(PODMAN_SC)
 	@sh tests/callers/deps.sh
 	@mkdir -p build/boards
 	@BOARD_TIMEOUT=$(BOARD_TIMEOUT) FILE_TIMEOUT=1500 sh boards/run-board.sh $(BOARD) -- \

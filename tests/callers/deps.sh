@@ -1,9 +1,10 @@
 #!/bin/sh
 # deps.sh - installs the real callers the board's tests/callers suite drives (Debian's
-# podman 4.3, conmon, containerd 1.6) on the HOST, when missing; the board guest sees the
-# host's root read-only and has no network. Called by `make board-check`.
+# podman 4.3, conmon, containerd 1.6, the CNI plugins, and python3-grpcio + grpc-tools for
+# the CRI client of 40-cri.sh) on the HOST, when missing; the board guest sees the host's
+# root read-only and has no network. Called by `make board-check`.
 # Nothing is started on the host: services are denied while apt runs.
-PKGS='podman conmon containerd'
+PKGS='podman conmon containerd containernetworking-plugins python3-grpcio python3-grpc-tools'
 
 missing=
 for p in $PKGS; do
