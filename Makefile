@@ -2,45 +2,88 @@
 # commands a newcomer runs; both install missing build dependencies first (Debian, root).
 
 VERSION   := 0.1.0
+# Build systems (Yocto, Buildroot, distributions) pass their own CC, CFLAGS, CPPFLAGS, LDFLAGS
+# (a --sysroot may sit inside CC), on the command line or in the environment; all are
+# honoured. Nothing passed: Debian's musl-gcc, a static binary built for size.
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
+# The unit goes where systemd looks for a package's units under PREFIX; empty: no unit.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR   ?=
+# RUNC_LINK=1: make install also installs runt as `runc` (callers hard-wired to that name).
+RUNC_LINK ?= 0
 CROSS_COMPILE ?=
 ifeq ($(CROSS_COMPILE),)
-CC        := musl-gcc
+DEFAULT_CC := musl-gcc
 B         := build
 RUNT      := runt
 else
-CC        := $(CROSS_COMPILE)gcc
+DEFAULT_CC := $(CROSS_COMPILE)gcc
 # A cross build lives in build/<arch>/ (build/aarch64/runt, build/armv7/tests/probe): it
 # never overwrites the native runt or its objects. The arch is the prefix's first word.
 CROSS_ARCH := $(patsubst arm,armv7,$(firstword $(subst -, ,$(CROSS_COMPILE))))
 B         := build/$(CROSS_ARCH)
 RUNT      := $(B)/runt
 endif
+ifneq ($(filter default undefined,$(origin CC)),)
+CC        := $(DEFAULT_CC)
+endif
 # The cross targets `make cross` builds (Debian's multiarch musl: musl-dev:arm64, :armhf).
 CROSS_TARGETS ?= aarch64-linux-musl- arm-linux-musleabihf-
-JSMN_H    ?= /usr/include/jsmn.h
+# STATIC=0 links against the C library's shared objects (glibc's dynamic build).
+STATIC    ?= 1
+# SMALL=0: no size tricks (LTO, no PIE, no RELRO, no build-id, stripped): for build systems
+# that strip, split debug info and harden themselves.
+SMALL     ?= 1
+# jsmn is one header: JSMN_DIR=dir or JSMN_H=file; JSMN_H= (empty) takes the compiler's own
+# <jsmn.h> (a sysroot that has it).
+JSMN_DIR  ?= /usr/include
+JSMN_H    ?= $(JSMN_DIR)/jsmn.h
+PKG_CONFIG ?= pkg-config
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 CFLAGS    ?= -Os
-CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-parameter \
+# What runt needs whatever the caller's CFLAGS (a command-line CFLAGS replaces the variable).
+RT_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wformat=2 -Wno-unused-parameter \
 	     -Wno-missing-field-initializers \
 	     -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	     -I$(B)/include -DRUNT_VERSION='"$(VERSION)"' -DRUNT_COMMIT='"$(GIT_COMMIT)"'
+RT_LDFLAGS := -Wl,--gc-sections
+ifeq ($(STATIC),1)
+RT_LDFLAGS := -static $(RT_LDFLAGS)
+endif
 # Size (issue 8): whole-program LTO (one partition: smallest, and no serial-LTRANS
 # warning), position-dependent code (a static binary gains nothing from PIE), no
 # separate code segment padding, no RELRO page, no build-id note. Never -N (RWX segments).
 # A small common page size: with 4 KB, ld starts the data segment on a fresh page whenever
 # that saves a page of bss, which padded the file by up to 1.3 KB depending on where text ended.
-CFLAGS    += -fno-pie -flto -flto-partition=one
+ifeq ($(SMALL),1)
+RT_CFLAGS += -fno-pie -flto -flto-partition=one
+RT_LDFLAGS := $(filter -static,$(RT_LDFLAGS)) -no-pie $(filter-out -static,$(RT_LDFLAGS)) -s \
+	     -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none -Wl,-z,common-page-size=64
+endif
+# strlcpy and strlcat: in musl, in glibc from 2.38; an older glibc takes them from libbsd
+# (its overlay headers, through pkg-config), found by a link test with the caller's flags.
+# LIBBSD=1 or 0 skips the test.
+ifeq ($(origin LIBBSD)$(CC),undefinedmusl-gcc)
+LIBBSD    := 0
+else ifeq ($(origin LIBBSD),undefined)
+LIBBSD    := $(shell printf '\043include <string.h>\nint main(void){char b[2];return (int)strlcpy(b,"",2);}\n' | \
+	       $(CC) $(CPPFLAGS) -D_GNU_SOURCE $(CFLAGS) $(LDFLAGS) $(filter -static,$(RT_LDFLAGS)) -x c - \
+	       -o /dev/null >/dev/null 2>&1 && echo 0 || echo 1)
+endif
+ifeq ($(LIBBSD),1)
+PC_STATIC := $(if $(filter 1,$(STATIC)),--static)
+RT_CPPFLAGS := $(shell $(PKG_CONFIG) --cflags libbsd-overlay)
+RT_LDLIBS := $(shell $(PKG_CONFIG) $(PC_STATIC) --libs libbsd-overlay)
+endif
 # runt has no floating point: without FP/SIMD registers every variadic function (the error
 # and format helpers) skips saving them (x86_64: xmm0-7, ~1 KB). Not for the probe, tests and
 # benches (they use double), so only runt's own objects and link get it.
 RUNT_CFLAGS := $(shell $(CC) -mgeneral-regs-only -E -x c /dev/null >/dev/null 2>&1 && \
 		 echo -mgeneral-regs-only)
-LDFLAGS   += -static -no-pie -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,-z,norelro \
-	     -Wl,--build-id=none -Wl,-z,common-page-size=64
+ALL_CFLAGS  = $(RT_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) $(RT_CFLAGS)
+ALL_LDFLAGS = $(RT_LDFLAGS) $(LDFLAGS)
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
 	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c fdpass.c \
@@ -51,11 +94,13 @@ HDRS      := $(wildcard *.h)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
-.PHONY: all deps demo check test-unit test-integration install clean fmt fmt-check bench \
-	board-check board-systemd fuzz fuzz-check cross cross-deps
+.PHONY: all deps demo check test-unit test-integration install install-bin install-unit clean fmt \
+	fmt-check bench board-check board-systemd fuzz fuzz-check cross cross-deps
 
 all: $(RUNT)
 
+# Empty JSMN_H: $(B)/include/jsmn.h is never made and <jsmn.h> comes from the compiler.
+JSMN_COPY := $(if $(JSMN_H),$(B)/include/jsmn.h)
 $(B)/include/jsmn.h: $(JSMN_H)
 	@mkdir -p $(@D)
 	cp $< $@
@@ -64,40 +109,41 @@ $(B)/include/jsmn.h: $(JSMN_H)
 # build gets its own table); sorted by name for bsearch.
 $(B)/include/sc_syscalls.h: scripts/gen-syscalls.sh
 	@mkdir -p $(@D)
-	printf '' | $(CC) -dM -E -include sys/syscall.h - | sh scripts/gen-syscalls.sh > $@.tmp
+	printf '' | $(CC) $(CPPFLAGS) $(CFLAGS) -dM -E -include sys/syscall.h - | sh scripts/gen-syscalls.sh > $@.tmp
 	mv $@.tmp $@
 
 $(B)/seccomp.o: $(B)/include/sc_syscalls.h
 
-$(B)/%.o: %.c $(HDRS) $(B)/include/jsmn.h
+$(B)/%.o: %.c $(HDRS) $(JSMN_COPY)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(RUNT_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(RUNT_CFLAGS) -c $< -o $@
 
 # The link map tells when merged code brought musl's big pieces back (printf, malloc, stdio,
 # timezones): a warning here, a failure in make test-unit (tests/size.sh);
 # scripts/slim-libc.sh swaps the callers.
 SLIM_LIBC := vfprintf|malloc|fopen|__fdopen|__tz|qsort|intscan|getpw_a|realpath|strstr|synccall|vdso|faccessat|fcntl|utimensat
 $(RUNT): $(B)/runtime.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(RUNT_CFLAGS) $^ $(LDFLAGS) -Wl,-Map,$(B)/runt.map -o $@
+	$(CC) $(CFLAGS) $(RT_CFLAGS) $(RUNT_CFLAGS) $^ $(ALL_LDFLAGS) -Wl,-Map,$(B)/runt.map -o $@ $(RT_LDLIBS)
 	@grep -oE 'libc\.a\(($(SLIM_LIBC))\.lo\)' $(B)/runt.map | sort -u | \
 		sed 's/.*(\(.*\)\.lo)/warning: runt links musl'"'"'s \1 (binary size, issue 8): run sh scripts\/slim-libc.sh *.c/' >&2 || true
 
 build/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. $< $(LIB_OBJS) -static -o $@
+	$(CC) $(ALL_CFLAGS) -I. $< $(LIB_OBJS) $(filter -static,$(RT_LDFLAGS)) -o $@ $(RT_LDLIBS)
 
+# The probe runs inside busybox rootfs bundles: always static.
 $(B)/tests/probe: tests/probe.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< -static -s -o $@
+	$(CC) $(ALL_CFLAGS) $< -static -s -o $@
 
 # The pod sandbox's process of the CRI suite (tests/callers/40-cri.sh).
 build/tests/pause: tests/callers/pause.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< -static -s -o $@
+	$(CC) $(ALL_CFLAGS) $< -static -s -o $@
 
 build/bench/%: bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< -static -s -o $@
+	$(CC) $(ALL_CFLAGS) $< -static -s -o $@
 
 # runt vs crun vs runc (bench/bench.sh): docs/benchmarks.md and .png; not part of check.
 # Installs what a build and the tests need when missing (Debian, as root).
@@ -146,7 +192,7 @@ bench: runt build/tests/probe build/bench/true build/bench/rss build/bench/floor
 
 build/bench/seccomp-compile: bench/seccomp-compile.c $(LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I. $< $(LIB_OBJS) -static -o $@
+	$(CC) $(ALL_CFLAGS) -I. $< $(LIB_OBJS) $(filter -static,$(RT_LDFLAGS)) -o $@ $(RT_LDLIBS)
 
 test-unit: $(UNIT_BINS) $(SC_DIFF) $(PODMAN_SC) runt
 	@sh tests/run-unit.sh $(UNIT_BINS) $(SC_DIFF) tests/size.sh
@@ -191,9 +237,20 @@ check: deps
 	@$(MAKE) --no-print-directory fuzz-check
 	@$(MAKE) --no-print-directory test-integration
 
-install: $(RUNT)
+# The unit's paths follow BINDIR; RUNC_LINK=1 adds bin/runc -> runt. Buildroot installs the
+# unit apart (its INSTALL_INIT_SYSTEMD step): install-bin and install-unit.
+install: install-bin install-unit
+
+install-bin: $(RUNT)
 	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 runt $(DESTDIR)$(BINDIR)/runt
+	install -m 0755 $(RUNT) $(DESTDIR)$(BINDIR)/runt
+	$(if $(filter 1,$(RUNC_LINK)),ln -sf runt $(DESTDIR)$(BINDIR)/runc)
+
+install-unit:
+	$(if $(SYSTEMDUNITDIR),install -d $(DESTDIR)$(SYSTEMDUNITDIR))
+	$(if $(SYSTEMDUNITDIR),sed 's|/usr/local/bin/runt|$(BINDIR)/runt|g' contrib/systemd/runt@.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/runt@.service)
+	$(if $(SYSTEMDUNITDIR),chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/runt@.service)
 
 fmt:
 	clang-format -i *.c *.h tests/*.c tests/callers/*.c tests/unit/*.c tests/unit/*.h tests/fuzz/*.[ch] bench/*.c

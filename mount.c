@@ -21,6 +21,8 @@
 #include "path.h"
 #include "procfs.h"
 
+/* The new mount API; glibc 2.36 and later declare it (musl does not). */
+#ifndef MOUNT_ATTR_SIZE_VER0
 #define MOUNT_ATTR_RDONLY	0x1
 #define MOUNT_ATTR_NOSUID	0x2
 #define MOUNT_ATTR_NODEV	0x4
@@ -36,16 +38,16 @@
 #define MOVE_MOUNT_F_EMPTY_PATH 0x4
 #define MOVE_MOUNT_T_SYMLINKS	0x10
 #define MOVE_MOUNT_T_EMPTY_PATH 0x40
+struct mount_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+#endif
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
 #ifndef MS_LAZYTIME
 #define MS_LAZYTIME (1 << 25)
 #endif
-
-struct mount_attr {
-	uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
 
 /* O_IDMAP: val 1 for ridmap (every submount idmapped too); O_COPYUP: tmpcopyup. */
 enum opt_kind { O_SET, O_CLR, O_PROP, O_ASET, O_ACLR, O_BIND, O_IDMAP, O_COPYUP };
