@@ -95,7 +95,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps demo check test-unit test-integration install install-bin install-unit clean fmt \
-	fmt-check bench board-check board-systemd fuzz fuzz-check cross cross-deps
+	fmt-check bench board-check board-systemd fuzz fuzz-check cross cross-deps packaging-check
 
 all: $(RUNT)
 
@@ -240,6 +240,14 @@ check: deps
 # The unit's paths follow BINDIR; RUNC_LINK=1 adds bin/runc -> runt. Buildroot installs the
 # unit apart (its INSTALL_INIT_SYSTEMD step): install-bin and install-unit.
 install: install-bin install-unit
+
+# Issue 14: the glibc builds (static, dynamic) through the integration suite, contrib/yocto with
+# the real BitBake and OE-Core, contrib/buildroot with the real Buildroot (tests/packaging).
+# About 25 minutes: not part of check; .ci/run calls it. PACKAGING=glibc|yocto|buildroot: one.
+PACKAGING ?=
+packaging-check:
+	@sh tests/packaging/deps.sh
+	@sh tests/packaging/run.sh $(PACKAGING)
 
 install-bin: $(RUNT)
 	install -d $(DESTDIR)$(BINDIR)
