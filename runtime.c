@@ -682,10 +682,12 @@ static int signal_container(struct rt_state *st, int sig, bool all, struct rt_er
 {
 	enum rt_status s = state_status(st);
 
-	if (s == ST_STOPPED || s == ST_CREATING)
-		return rt_fail(err, ESRCH, "container \"%s\" is not running", st->id);
-	if (all && st->cgroup[0])
+	/* --all of a stopped container signals what is left in its cgroup, maybe nothing, and
+	 * succeeds (runc does): containerd's CRI kills every task with --all before deleting it */
+	if (all && st->cgroup[0] && s != ST_CREATING)
 		return cg_kill_all(st->cgroup, sig, err);
+	if (s == ST_STOPPED || s == ST_CREATING)
+		return rt_fail(err, ESRCH, RT_NOT_RUNNING);
 	return state_signal(st, sig, err);
 }
 

@@ -423,14 +423,14 @@ int state_pidfd(const struct rt_state *st, struct rt_err *err)
 	int fd;
 
 	if (!st->loaded || st->pid <= 0)
-		return rt_fail(err, ESRCH, "container \"%s\" is not running", st->id);
+		return rt_fail(err, ESRCH, RT_NOT_RUNNING);
 	fd = rt_pidfd_open(st->pid, 0);
 	if (fd < 0 && errno != ESRCH)
 		return rt_sysfail(err, "pidfd_open %d", (int)st->pid);
 	if (fd < 0 || !state_alive(st)) {
 		if (fd >= 0)
 			close(fd);
-		return rt_fail(err, ESRCH, "container \"%s\" is not running", st->id);
+		return rt_fail(err, ESRCH, RT_NOT_RUNNING);
 	}
 	return fd;
 }

@@ -66,6 +66,9 @@ int state_format(struct rt_state *st, char *buf, size_t size, struct rt_err *err
 /* Process helpers: start time of a pid (0 when gone or a zombie). */
 unsigned long long state_proc_start_time(pid_t pid);
 bool state_alive(const struct rt_state *st);
+/* runc's words: the runc shims match "container not running" to tell a finished process
+ * (NotFound, fine to delete) from a failed kill. */
+#define RT_NOT_RUNNING "container not running"
 /* A pidfd for the container's init, or -ESRCH when it is gone or the pid was reused. */
 int state_pidfd(const struct rt_state *st, struct rt_err *err);
 int state_signal(const struct rt_state *st, int sig, struct rt_err *err);

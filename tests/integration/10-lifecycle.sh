@@ -84,6 +84,12 @@ for sig in KILL SIGKILL 9; do
 	check_rc "kill $sig exits 0" 0
 	check "kill $sig stops the container" wait_status "$id" stopped 5
 	check_nomatch "kill $sig is not a catchable signal" '^signal=' "$(cout "$id")"
+	# containerd's shim maps runc's "container not running" to NotFound: without these
+	# words the CRI cannot delete an exited task; and it kills with --all first (runc: ok)
+	rtc kill "$id" "$sig"
+	check_err "kill of a stopped container fails in runc's words" "container not running"
+	rtc kill --all "$id" "$sig"
+	check_rc "kill --all of a stopped container exits 0 (nothing left to signal)" 0
 	rtc delete "$id"
 	check_rc "delete after kill $sig exits 0" 0
 done
