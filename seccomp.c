@@ -535,7 +535,8 @@ static int parse_flag(struct prof *pr, int v, struct rt_err *err)
 	return r;
 }
 
-/* Only the native arch gets the rules; any other arch gets the default action. */
+/* Only the native arch gets the rules; any other arch gets the default action, or is
+ * killed when that action would let it pass (generate()). */
 static int parse_arch(struct prof *pr, int v, struct rt_err *err)
 {
 	size_t i;
@@ -940,6 +941,11 @@ static int generate(struct prof *pr, struct interval *iv, int *block, struct rt_
 {
 	struct gen g = { .ins = pr->f->insns, .top = SC_MAX_INSNS };
 	int n, root;
+	/* Another ABI's calls (i386 or x32 on x86_64, 32-bit ARM on aarch64) have numbers the
+	 * rules never name: a default that lets calls run would let them sidestep every rule,
+	 * so they kill the process instead, as libseccomp does for an arch outside its filter. */
+	uint32_t foreign =
+	    pr->nrules && (pr->def == RET_ALLOW || pr->def == RET_LOG) ? RET_KILL_PROCESS : pr->def;
 
 	order_rules(pr->rules, pr->nrules);
 	n = intervals(pr, iv);
@@ -949,10 +955,10 @@ static int generate(struct prof *pr, struct interval *iv, int *block, struct rt_
 			block[i] = group_block(&g, &pr->rules[iv[i].first], iv[i].n, pr->def);
 	root = tree(&g, iv, block, 0, n);
 #ifdef X32_SYSCALL_BIT
-	root = jump(&g, BPF_JGE, X32_SYSCALL_BIT, ret(&g, pr->def), root);
+	root = jump(&g, BPF_JGE, X32_SYSCALL_BIT, ret(&g, foreign), root);
 #endif
 	root = load(&g, OFF_NR);
-	jump(&g, BPF_JEQ, NATIVE_ARCH, root, ret(&g, pr->def));
+	jump(&g, BPF_JEQ, NATIVE_ARCH, root, ret(&g, foreign));
 	load(&g, OFF_ARCH);
 	if (g.full)
 		return json_fail(err, pr->j, &pr->p,

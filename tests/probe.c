@@ -802,6 +802,31 @@ static int do_syscall(char **argv)
 	return 0;
 }
 
+/* mkdir(PATH) through the i386 ABI (int 0x80) of an x86_64 process: the call seccomp sees
+ * under the i386 audit arch, whatever rules name x86_64's numbers. The path is copied to
+ * static memory, below 4 GB in this static non-PIE binary: int 0x80 passes 32-bit pointers. */
+static int do_mkdir32(char **argv)
+{
+#ifdef __x86_64__
+	static char path[256];
+	long r = 39; /* i386 __NR_mkdir */
+
+	strncpy(path, argv[0], sizeof(path) - 1);
+	/* the kernel zeroes r8-r11 on the way back to a 64-bit process */
+	__asm__ volatile("int $0x80"
+			 : "+a"(r)
+			 : "b"(path), "c"(0755)
+			 : "memory", "r8", "r9", "r10", "r11");
+	if (r < 0)
+		printf("mkdir32=error %s\n", errno_name((int)-r));
+	else
+		printf("mkdir32=%ld\n", r);
+#else
+	printf("mkdir32=unsupported\n");
+#endif
+	return 0;
+}
+
 /* A seccomp notify agent (run on the host): accepts one connection on SOCK, saves the
  * container state runt sends to OUT, then answers every notification with ENOTTY. */
 struct sc_notif {
@@ -1058,6 +1083,7 @@ static const struct subcmd subcmds[] = {
 	{ "notify", 1, do_notify, "MSG: send MSG (\\n: newline) to $NOTIFY_SOCKET, notify=ok" },
 	{ "notify-recv", 2, do_notify_recv, "PATH N: receive N datagrams at PATH, notify=LINE" },
 	{ "syscall", 3, do_syscall, "NAME A0 A1: syscall.NAME=result or error ERRNO" },
+	{ "mkdir32", 1, do_mkdir32, "PATH: mkdir through the i386 ABI (x86_64 only), mkdir32=" },
 	{ "enosys", -1, do_enosys, "NAMES CMD...: run CMD with the syscalls NAMES failing ENOSYS" },
 	{ "seccomp-agent", 2, do_seccomp_agent, "SOCK OUT: a NOTIFY agent answering ENOTTY" },
 	{ "exe-attack", 1, do_exe_attack,

@@ -141,7 +141,27 @@ static int export(scmp_filter_ctx ctx, struct prog *p)
 	return n > 0 ? 0 : -1;
 }
 
-/* libseccomp as runc drives it; any other arch (and x32) gets the default action. */
+/* What runt gives any other arch (and x32): the default action, or KILL_PROCESS when the
+ * default lets calls run and rules exist (they would be sidestepped). */
+static uint32_t foreign_action(struct json *j, uint32_t def)
+{
+	int sys = json_find(j, 0, "syscalls"), n, k, e, n2, k2, nm;
+
+	if ((def == SCMP_ACT_ALLOW || def == SCMP_ACT_LOG) && sys >= 0)
+		JSON_FOR_EACH(j, sys, n, k, e)
+		{
+			int names = json_find(j, e, "names");
+
+			if (names < 0 || lib_action(j, e, "action", "errnoRet") == def)
+				continue;
+			JSON_FOR_EACH(j, names, n2, k2, nm)
+			if (sc_syscall_nr(json_str(j, nm)) >= 0)
+				return SCMP_ACT_KILL_PROCESS;
+		}
+	return def;
+}
+
+/* libseccomp as runc drives it, with runt's action for any other arch (and x32). */
 static int lib_compile(struct json *j, struct prog *p, struct consts *c)
 {
 	uint32_t def = lib_action(j, 0, "defaultAction", "defaultErrnoRet");
@@ -150,7 +170,7 @@ static int lib_compile(struct json *j, struct prog *p, struct consts *c)
 
 	if (!ctx)
 		return -ENOMEM;
-	seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, def);
+	seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, foreign_action(j, def));
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (sys >= 0)
 		JSON_FOR_EACH(j, sys, n, k, v)
@@ -302,7 +322,9 @@ static void ref_eval(struct json *j, const struct bpf_data_t *d, struct verdicts
 			}
 		}
 	if (v->n == 0)
-		v->ret[v->n++] = def;
+		v->ret[v->n++] = d->arch == sc_native_arch() && !(d->nr & 0x40000000)
+				     ? def
+				     : foreign_action(j, def);
 }
 
 static bool allowed(const struct verdicts *v, uint32_t r)

@@ -2,7 +2,8 @@
 # 75-seccomp.sh - linux.seccomp enforced by runt's own BPF compiler: ERRNO rules, argument
 # filters, KILL_PROCESS (SIGSYS), a profile loaded without noNewPrivileges, the podman
 # default profile (when build/podman-seccomp.json was generated on the host), NOTIFY's
-# listener hand-off, and malformed profiles refused with their JSON path, leaving nothing.
+# listener hand-off, another ABI's calls (i386, 32-bit ARM) killed, and malformed profiles
+# refused with their JSON path, leaving nothing.
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
 PROBE_BIN=${PROBE:-$TESTS/../build/tests/probe}
@@ -103,6 +104,37 @@ check_match "the agent got the container state with seccompFd and metadata" \
 kill "$AGENT" 2>/dev/null
 wait "$AGENT" 2>/dev/null
 leftovers_check "seccomp notify with an agent"
+
+# --- another ABI must not sidestep the rules (issue 12): i386 calls of an x86_64 process,
+# a 32-bit ARM process on aarch64 (the armv7 probe, when make cross built it). Their audit
+# arch is not the native one: under an ALLOW default they are killed, not let through. ---
+case $(uname -m) in
+x86_64) P32=$PROBE_BIN A32="mkdir32 /d32" K32=mkdir32 ;;
+aarch64) P32=$TESTS/../build/armv7/tests/probe A32="syscall mkdirat 0 0" K32=syscall.mkdirat ;;
+*) P32= ;;
+esac
+R32=
+# The 32-bit probe gets a rootfs cache of its own.
+if [ -n "$P32" ] && [ -x "$P32" ]; then
+	export RUNT_ROOTFS_CACHE="$WORK/rootfs32" PROBE="$P32"
+	# shellcheck disable=SC2086 # A32 is a word list
+	run_sc abi32-free '{"defaultAction": "SCMP_ACT_ALLOW"}' /bin/probe $A32
+	R32=$(kv "$K32" "$OUT")
+fi
+case "$R32" in
+'' | unsupported) skip "another ABI under seccomp" "no 32-bit ABI for $(uname -m) here (${R32:-rc $RC})" ;;
+*)
+	P='{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
+	# shellcheck disable=SC2086
+	run_sc abi32 "$P" /bin/probe $A32
+	check_rc "a 32-bit ABI call under an ALLOW default with rules: killed (128+SIGSYS)" 159
+	check_eq "... before the call ran (it got $R32 without the profile)" "" "$(kv "$K32" "$OUT")"
+	leftovers_check "another ABI under seccomp"
+	;;
+esac
+unset RUNT_ROOTFS_CACHE
+PROBE=$PROBE_BIN
 
 # --- malformed profiles: the JSON path, nothing left behind ---
 run_sc bad-action '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_NOPE"}]}' /bin/true

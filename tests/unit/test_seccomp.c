@@ -290,6 +290,27 @@ static void test_archs(void)
 	       "x32 call (__X32_SYSCALL_BIT) does not pass as x86_64");
 #endif
 	is_str(sc_arch_name(0), sc_arch_name(0), "features lists the native arch");
+
+	/* A default that lets calls run: another ABI would sidestep the rules (issue 12). */
+	must_compile("{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[{'names':['mkdirat'],"
+		     "'action':'SCMP_ACT_ERRNO','errnoRet':1}]}",
+		     "an ALLOW default with a rule");
+	is_int(run_on(sc_native_arch(), sc_syscall_nr("mkdirat"), none), ERRNO(1),
+	       "native arch: the rule");
+	is_int(run_on(0x40000003, 39, none), KILL_P,
+	       "i386 audit arch under an ALLOW default: killed");
+	is_int(run_on(0x40000028, 39, none), KILL_P,
+	       "32-bit ARM audit arch under an ALLOW default: killed");
+#ifdef __x86_64__
+	is_int(run_on(sc_native_arch(), 0x40000000 | sc_syscall_nr("mkdirat"), none), KILL_P,
+	       "x32 call under an ALLOW default: killed");
+#endif
+	must_compile("{'defaultAction':'SCMP_ACT_LOG','syscalls':[{'names':['mkdirat'],"
+		     "'action':'SCMP_ACT_KILL'}]}",
+		     "a LOG default with a rule");
+	is_int(run_on(0x40000028, 39, none), KILL_P, "another arch under a LOG default: killed");
+	must_compile("{'defaultAction':'SCMP_ACT_ALLOW'}", "an ALLOW default without rules");
+	is_int(run_on(0x40000003, 39, none), ALLOW, "no rules to sidestep: another arch passes");
 }
 
 /* The semantics runt implements, evaluated directly: the reference for random profiles. */
