@@ -363,6 +363,12 @@ main() {
 		echo "size $r $(closure_size "$(command -v "$r" || echo "$TOP/runt")")" >>"$R/size"
 	done
 	echo "size-bin runt $(stat -c %s "$TOP/runt")" >>"$R/size"
+	# The cross targets (make cross, issue 12): their static binaries' sizes.
+	for a in aarch64 armv7; do
+		if [ -f "$TOP/build/$a/runt" ]; then
+			echo "size-bin runt-$a $(stat -c %s "$TOP/build/$a/runt")" >>"$R/size"
+		fi
+	done
 	bench_seccomp
 	if [ "${BENCH_BOARD:-1}" != 0 ]; then
 		say "memory.max floor in board $BOARD (a few minutes under TCG)"

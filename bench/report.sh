@@ -98,6 +98,13 @@ table() {
 	printf '| binary + its shared libraries (KB) | %s (static) | %s | %s | %s | runt ≤ 150 KB: %s |\n' \
 		$((s1 / 1024)) $((s2 / 1024)) $((s3 / 1024)) "$(ratio "$s1" "$s2")" \
 		"$(met $((s1 / 1024)) le 150)"
+	for t in aarch64:175 armv7:125; do
+		b=$(field size-bin "runt-${t%:*}" "$R/size" 3)
+		if [ -n "$b" ]; then
+			printf '| static binary, %s (KB) | %s | | | | runt ≤ %s KB: %s |\n' \
+				"${t%:*}" $((b / 1024)) "${t#*:}" "$(met $((b / 1024)) le "${t#*:}")"
+		fi
+	done
 	a=$(field syscalls runt "$R/syscalls" 3) b=$(field syscalls crun "$R/syscalls" 3)
 	printf '| syscalls of one `run` (strace -f -c) | %s | %s | %s | %s | |\n' "${a:-?}" "${b:-?}" \
 		"$(field syscalls runc "$R/syscalls" 3)" "$(ratio "$a" "$b")"

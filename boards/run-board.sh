@@ -12,6 +12,8 @@
 # Environment:
 #   BOARD_TIMEOUT  seconds before QEMU is killed (default 1200)
 #   BOARD_KEEP=1   keep the temp dir (console log, results) for debugging
+#   BOARD_PREPARE=1  only prepare (packages, downloads, initramfs) and exit 0: no boot,
+#                  so it needs no board lock
 #   BOARD_INIT     systemd: the guest boots the host's systemd as PID 1, which runs COMMAND
 #                  as a unit (runt.init=systemd on the kernel command line)
 #   CI, FILE_TIMEOUT and every RUNT_* variable are passed on to COMMAND.
@@ -45,6 +47,7 @@ BOARD_DIR=$REPO/boards/$BOARD
 BUILD=$REPO/build/boards/$BOARD
 
 ARCH='' KERNEL='' QEMU='' QEMU_ARGS='' APPEND='' MODULES='' DEBIAN_PACKAGES=''
+MODROOT='' BUSYBOX='' DEBIAN_DOWNLOAD=''
 # shellcheck source=/dev/null
 . "$BOARD_DIR/board.conf"
 
@@ -66,13 +69,50 @@ ensure_packages() {
 		die "apt-get install$missing failed"
 }
 
+# A foreign-arch board's kernel and busybox (DEBIAN_DOWNLOAD, e.g. linux-image-arm64:arm64):
+# fetched with apt-get download and unpacked into build/boards/BOARD/root, never installed.
+# A linux-image metapackage brings the versioned kernel it depends on.
+fetch_debs() {
+	[ -n "$DEBIAN_DOWNLOAD" ] || return 0
+	root=$BUILD/root
+	[ "$(cat "$root/.fetched" 2>/dev/null)" = "$DEBIAN_DOWNLOAD" ] && return 0
+	for p in $DEBIAN_DOWNLOAD; do
+		a=${p##*:}
+		dpkg --print-foreign-architectures 2>/dev/null | grep -qx "$a" && apt-cache show "$p" >/dev/null 2>&1 && continue
+		[ "$(id -u)" = 0 ] || die "board $BOARD needs the $a packages index (run as root)"
+		echo "run-board: adding the $a architecture to apt" >&2
+		dpkg --add-architecture "$a" || die "dpkg --add-architecture $a failed"
+		# One foreign index may fail while the mirror syncs: go on with what came.
+		apt-get update -q >&2 || echo "run-board: apt-get update reported errors" >&2
+	done
+	dl=$TMP/debs
+	mkdir -p "$dl" && rm -rf "$root" && mkdir -p "$root" || die "cannot create $root"
+	pkgs=
+	for p in $DEBIAN_DOWNLOAD; do
+		dep=$(apt-cache depends "$p" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n 1)
+		pkgs="$pkgs $p${dep:+ $dep}"
+	done
+	echo "run-board: downloading$pkgs" >&2
+	# shellcheck disable=SC2086
+	(cd "$dl" && apt-get download -q $pkgs >&2) || die "apt-get download$pkgs failed"
+	for d in "$dl"/*.deb; do
+		dpkg-deb -x "$d" "$root" || die "cannot unpack $d"
+	done
+	# modules.dep is made by the package's postinst, which an unpacked kernel never ran.
+	for m in "$root"/lib/modules/*; do
+		[ -d "$m" ] || continue
+		depmod -b "$root" "${m##*/}" || die "depmod for ${m##*/} failed"
+	done
+	echo "$DEBIAN_DOWNLOAD" >"$root/.fetched"
+}
+
 # The newest kernel matching the board's KERNEL glob; sets KIMAGE, KVER, MODDIR.
 find_kernel() {
 	# shellcheck disable=SC2086,SC2012 # KERNEL is a glob; kernel paths are plain
 	KIMAGE=$(ls -1d $KERNEL 2>/dev/null | sort -V | tail -n 1)
 	[ -r "$KIMAGE" ] || die "no readable kernel matches $KERNEL"
 	KVER=${KIMAGE##*/vmlinuz-}
-	MODDIR=/lib/modules/$KVER
+	MODDIR=$MODROOT/lib/modules/$KVER
 	[ -f "$MODDIR/modules.dep" ] || die "no $MODDIR/modules.dep for kernel $KIMAGE"
 }
 
@@ -119,7 +159,7 @@ install_module() {
 # build/boards/BOARD/initramfs.cpio.gz, rebuilt only when its inputs change.
 build_initramfs() {
 	INITRD=$BUILD/initramfs.cpio.gz
-	busybox=$(command -v busybox) || die "busybox not found (Debian package busybox-static)"
+	busybox=${BUSYBOX:-$(command -v busybox)} || die "busybox not found (Debian package busybox-static)"
 	key=$({
 		cat "$BOARD_DIR/init" "$BOARD_DIR/board.conf" "$0"
 		echo "$KVER"
@@ -241,13 +281,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM HUP
 
 ensure_packages
-find_kernel
 tmpbase=${TMPDIR:-/tmp}
 case "$tmpbase" in *,*) die "TMPDIR must not contain a comma (QEMU option syntax): $tmpbase" ;; esac
 TMP=$(mktemp -d "$tmpbase/run-board.XXXXXX") || die "cannot create a temp dir"
+fetch_debs
+find_kernel
 RESULTS=$TMP/results
 { mkdir "$RESULTS" && : >"$RESULTS/output"; } || die "cannot create $RESULTS"
 build_initramfs
+[ "${BOARD_PREPARE:-}" = 1 ] && exit 0
 write_command "$@"
 boot
 wait_guest
