@@ -63,9 +63,12 @@ static inline int rt_pivot_root(const char *new_root, const char *put_old)
 	return syscall(SYS_pivot_root, new_root, put_old);
 }
 
-static inline int rt_close_range(unsigned first, unsigned last, unsigned flags)
-{
-	return syscall(SYS_close_range, first, last, flags);
-}
+/* The pidfd when there is one (Linux 5.3+), else the pid: callers hold the pid against reuse
+ * (their own unreaped child, or a start time checked just before). */
+int rt_signal(int pidfd, pid_t pid, int sig);
+
+/* Every fd from first on gets CLOEXEC: close_range (Linux 5.11 for the flag), else fcntl on
+ * each fd below the fd limit. */
+void rt_cloexec_from(unsigned first);
 
 #endif

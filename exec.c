@@ -30,8 +30,6 @@
 #include "procfs.h"
 #include "tty.h"
 
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-
 enum sync_type {
 	SYNC_GO = 1,
 	SYNC_READY,
@@ -601,7 +599,7 @@ static void pass_fds(const struct container *c)
 {
 	for (int fd = 3; fd < 3 + c->nfds; fd++)
 		rt_fcntl(fd, F_SETFD, 0);
-	rt_close_range(3 + c->nfds, ~0U, CLOSE_RANGE_CLOEXEC);
+	rt_cloexec_from(3 + c->nfds);
 }
 
 static void __attribute__((noreturn)) exec_process(struct container *c, const char *exe, int sync)
@@ -824,10 +822,8 @@ static int start_child(struct container *c, bool in_cgroup, struct rt_err *err)
 
 void exec_kill(struct container *c)
 {
-	if (c->pidfd >= 0)
-		rt_pidfd_send_signal(c->pidfd, SIGKILL);
-	else if (c->pid > 0)
-		kill(c->pid, SIGKILL);
+	if (c->pidfd >= 0 || c->pid > 0)
+		rt_signal(c->pidfd, c->pid, SIGKILL);
 	if (c->direct_child > 0)
 		waitpid(c->direct_child, NULL, 0);
 }

@@ -21,7 +21,6 @@
 #ifndef MFD_CLOEXEC
 #define MFD_CLOEXEC 1U
 #endif
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
 
 int hook_prepare(struct hook_info *hi, const struct spec *s, const char *id, const char *bundle,
 		 struct rt_err *err)
@@ -103,7 +102,7 @@ static void __attribute__((noreturn)) hook_child(const struct spec_hook *h, int 
 	setpgid(0, 0);
 	if (dup2(in, 0) < 0 || dup2(2, 1) < 0)
 		goto fail;
-	rt_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	rt_cloexec_from(3);
 	execve(h->path, (char *const *)argv, (char *const *)(h->env ? h->env : none));
 fail:
 	e = errno;

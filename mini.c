@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "fmt.h"
 #include "mini.h"
 
@@ -313,3 +314,20 @@ int rt_utimensat(int dirfd, const char *path, const struct timespec t[2], int fl
 	return (int)syscall(SYS_utimensat, dirfd, path, t, flags);
 }
 #endif
+int rt_signal(int pidfd, pid_t pid, int sig)
+{
+	return pidfd >= 0 ? rt_pidfd_send_signal(pidfd, sig) : kill(pid, sig);
+}
+
+/* Before 5.11 close_range has no CLOEXEC flag (EINVAL), before 5.9 no close_range (ENOSYS):
+ * no fd of runt's may reach the container's execve either way (CVE-2024-21626). */
+void rt_cloexec_from(unsigned first)
+{
+	struct rlimit rl = { 0 };
+
+	if (syscall(SYS_close_range, first, ~0U, 1U << 2 /* CLOSE_RANGE_CLOEXEC */) == 0)
+		return;
+	syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl);
+	for (unsigned fd = first; fd < rl.rlim_cur; fd++)
+		rt_fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+}

@@ -775,7 +775,7 @@ static int finish_mount(struct mnt_ctx *m, const struct spec_mount *sm, struct m
 			return rt_sysfail(err, "set propagation");
 	if (attrs && syscall(SYS_mount_setattr, t->fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &o->attr,
 			     sizeof(o->attr)) < 0)
-		return rt_sysfail(err, "set recursive mount attributes");
+		return rt_sysfail(err, "set recursive mount options (Linux 5.12+)");
 	return 0;
 }
 

@@ -704,18 +704,20 @@ static int cmd_kill(struct cli *cli, struct rt_err *err)
 	return r;
 }
 
-/* Wait until the init is gone: a pidfd turns readable when the process exits. */
+/* Wait until the init is gone: a pidfd turns readable when the process exits; without
+ * pidfds (before 5.3) a moment, then cg_destroy waits for the cgroup to empty. */
 static void kill_and_wait(struct rt_state *st)
 {
 	struct rt_err ignored;
 	int fd = state_pidfd(st, &ignored);
 	struct pollfd p = { fd, POLLIN, 0 };
 
-	if (fd < 0)
+	if (fd < 0 && fd != -ENOSYS)
 		return;
-	rt_pidfd_send_signal(fd, SIGKILL);
-	poll(&p, 1, 10000);
-	close(fd);
+	rt_signal(fd, st->pid, SIGKILL);
+	poll(&p, 1, fd < 0 ? 100 : 10000);
+	if (fd >= 0)
+		close(fd);
 }
 
 static int destroy_container(struct rt_state *st, struct rt_err *err)
@@ -810,7 +812,7 @@ static int on_signal(struct container *c, int sfd, struct tty_proxy *t)
 	if (si.ssi_signo == SIGWINCH && t)
 		tty_proxy_winch(t);
 	else
-		rt_pidfd_send_signal(c->pidfd, (int)si.ssi_signo);
+		rt_signal(c->pidfd, c->pid, (int)si.ssi_signo);
 	return -1;
 }
 

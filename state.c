@@ -417,7 +417,8 @@ int state_format(struct rt_state *st, char *buf, size_t size, struct rt_err *err
 }
 
 /* pidfd_open then re-check the start time: after that the fd pins this very process, so
- * a signal can never reach a recycled pid. */
+ * a signal can never reach a recycled pid. Before Linux 5.3 (no pidfd_open): -ENOSYS once
+ * the start time matched, and the caller signals the pid. */
 int state_pidfd(const struct rt_state *st, struct rt_err *err)
 {
 	int fd;
@@ -425,8 +426,10 @@ int state_pidfd(const struct rt_state *st, struct rt_err *err)
 	if (!st->loaded || st->pid <= 0)
 		return rt_fail(err, ESRCH, RT_NOT_RUNNING);
 	fd = rt_pidfd_open(st->pid, 0);
-	if (fd < 0 && errno != ESRCH)
+	if (fd < 0 && errno != ESRCH && errno != ENOSYS)
 		return rt_sysfail(err, "pidfd_open %d", (int)st->pid);
+	if (fd < 0 && errno == ENOSYS && state_alive(st))
+		return -ENOSYS;
 	if (fd < 0 || !state_alive(st)) {
 		if (fd >= 0)
 			close(fd);
@@ -439,11 +442,12 @@ int state_signal(const struct rt_state *st, int sig, struct rt_err *err)
 {
 	int fd = state_pidfd(st, err), r = 0;
 
-	if (fd < 0)
+	if (fd < 0 && fd != -ENOSYS)
 		return fd;
-	if (rt_pidfd_send_signal(fd, sig) < 0)
+	if (rt_signal(fd, st->pid, sig) < 0)
 		r = rt_sysfail(err, "signal %d to pid %d", sig, (int)st->pid);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
 

@@ -191,6 +191,17 @@ run_probe() {
 	rtc run --bundle "$_b" "$(cid "$_n")"
 }
 
+# kernel_has SYSCALL VERSION: false when the running kernel is older than VERSION (major.minor)
+# or tests/old-kernel.sh makes SYSCALL fail with ENOSYS; tests then assert the error that
+# names the missing feature instead of the feature.
+kernel_has() {
+	case ",${RUNT_OLD_KERNEL:-}," in *",$1,"*) return 1 ;; esac
+	_kv=$(uname -r)
+	_kmaj=${_kv%%.*} _kmin=${_kv#*.}
+	_kmin=${_kmin%%[!0-9]*}
+	[ "$_kmaj" -gt "${2%%.*}" ] || { [ "$_kmaj" -eq "${2%%.*}" ] && [ "$_kmin" -ge "${2#*.}" ]; }
+}
+
 # ---- reading results ---------------------------------------------------------------------
 
 # json_get KEY JSON: value of the last "KEY": "string" or "KEY": number|true|false|null.

@@ -72,16 +72,21 @@ B=$(RUNT_EXTRA_MOUNTS="$(m /r "$WORK/rvol" none '["rbind", "rro", "rnosuid", "rn
 	bundle rattr /bin/probe mountinfo write /r/x x write /r/sub/x x read /r/sub/file write /p/x x \
 	write /p/sub/x x)
 rtc run --bundle "$B" "$id"
-check_rc "run with recursive attributes exits 0" 0
-for o in ro nosuid noexec; do
-	has_opt "rro,rnosuid,rnoexec: /r is $o" /r "$o" "$OUT"
-	has_opt "... and so is its submount /r/sub ($o)" /r/sub "$o" "$OUT"
-done
-check_eq "/r refuses writes" "error EROFS" "$(kv write./r/x "$OUT")"
-check_eq "/r/sub refuses writes (rro covers submounts)" "error EROFS" "$(kv write./r/sub/x "$OUT")"
-check_eq "/r/sub still reads" sub "$(kv read./r/sub/file "$OUT")"
-check_eq "plain ro: /p refuses writes" "error EROFS" "$(kv write./p/x "$OUT")"
-check_eq "plain ro: the submount /p/sub stays writable (hence rro)" ok "$(kv write./p/sub/x "$OUT")"
+if ! kernel_has mount_setattr 5.12; then
+	check_err "recursive options before Linux 5.12: refused, naming the feature and the kernel" \
+		"mount /r (.mounts[6])" "set recursive mount options (Linux 5.12+)"
+else
+	check_rc "run with recursive attributes exits 0" 0
+	for o in ro nosuid noexec; do
+		has_opt "rro,rnosuid,rnoexec: /r is $o" /r "$o" "$OUT"
+		has_opt "... and so is its submount /r/sub ($o)" /r/sub "$o" "$OUT"
+	done
+	check_eq "/r refuses writes" "error EROFS" "$(kv write./r/x "$OUT")"
+	check_eq "/r/sub refuses writes (rro covers submounts)" "error EROFS" "$(kv write./r/sub/x "$OUT")"
+	check_eq "/r/sub still reads" sub "$(kv read./r/sub/file "$OUT")"
+	check_eq "plain ro: /p refuses writes" "error EROFS" "$(kv write./p/x "$OUT")"
+	check_eq "plain ro: the submount /p/sub stays writable (hence rro)" ok "$(kv write./p/sub/x "$OUT")"
+fi
 rm -f "$WORK/rsub/x"
 umount "$WORK/rvol/sub"
 leftovers_check "recursive attributes"
@@ -127,23 +132,29 @@ B=$(RUNT_EXTRA_MOUNTS="$(m /id "$WORK/idvol" none '["bind", "idmap"]' "$(maps 10
 	bundle idmap /bin/probe mountinfo stat /id stat /id/file write /id/new x)
 rtc run --bundle "$B" "$id"
 IDMAP_OK=1
-case $ERR in
-*"idmapped mounts are not supported"* | *"need Linux 5.12"*)
+if ! kernel_has mount_setattr 5.12; then
 	IDMAP_OK=0
-	diag "$ERR"
-	skip "idmapped mounts" "the filesystem of $WORK or the kernel cannot idmap"
-	;;
-*)
-	check_rc "run with an idmapped bind exits 0" 0
-	has_opt "/id is idmapped" /id idmapped "$OUT"
-	check_eq "the directory owned by 1000 on the host is 0 inside" "dir 0755 0 0" \
-		"$(kv stat./id "$OUT" | cut -d' ' -f1-4)"
-	check_eq "... and so is its file" "reg 0644 0 0" "$(kv stat./id/file "$OUT" | cut -d' ' -f1-4)"
-	check_eq "root writes into the idmapped mount" ok "$(kv write./id/new "$OUT")"
-	check_eq "the new file is owned by 1000:1000 on the host" 1000:1000 \
-		"$(stat -c %u:%g "$WORK/idvol/new" 2>/dev/null)"
-	;;
-esac
+	check_err "idmap before Linux 5.12: refused, naming the feature and the kernel" \
+		"mount /id (.mounts[6])" "idmapped mounts need Linux 5.12 or later (mount_setattr)"
+else
+	case $ERR in
+	*"idmapped mounts are not supported"*)
+		IDMAP_OK=0
+		diag "$ERR"
+		skip "idmapped mounts" "the filesystem of $WORK or the kernel cannot idmap"
+		;;
+	*)
+		check_rc "run with an idmapped bind exits 0" 0
+		has_opt "/id is idmapped" /id idmapped "$OUT"
+		check_eq "the directory owned by 1000 on the host is 0 inside" "dir 0755 0 0" \
+			"$(kv stat./id "$OUT" | cut -d' ' -f1-4)"
+		check_eq "... and so is its file" "reg 0644 0 0" "$(kv stat./id/file "$OUT" | cut -d' ' -f1-4)"
+		check_eq "root writes into the idmapped mount" ok "$(kv write./id/new "$OUT")"
+		check_eq "the new file is owned by 1000:1000 on the host" 1000:1000 \
+			"$(stat -c %u:%g "$WORK/idvol/new" 2>/dev/null)"
+		;;
+	esac
+fi
 leftovers_check "idmap"
 
 # --- ridmap reaches submounts, idmap does not ---
@@ -280,7 +291,9 @@ err_case idmap-tmpfs "$(m /data tmpfs tmpfs '["idmap"]' "$(maps 0 1000 1)")" \
 err_case copyup-bind "$(m /data "$WORK/flags" none '["bind", "tmpcopyup"]')" \
 	"mount /data (.mounts[6])" "tmpcopyup: only a tmpfs"
 mkdir -p "$WORK/ramfs"
-if mount -t ramfs ramfs "$WORK/ramfs" 2>/dev/null; then
+if ! kernel_has mount_setattr 5.12; then
+	skip "idmap on ramfs" "the kernel has no idmapped mounts at all (tested above)"
+elif mount -t ramfs ramfs "$WORK/ramfs" 2>/dev/null; then
 	id=$(cid err-ramfs)
 	B=$(RUNT_EXTRA_MOUNTS="$(m /data "$WORK/ramfs" none '["bind", "idmap"]' "$(maps 0 1000 1)")" \
 		bundle err-ramfs /bin/true)

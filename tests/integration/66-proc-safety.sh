@@ -106,13 +106,23 @@ check_rc "run --preserve-fds 20 exits 0" 0
 check_nomatch "no fd of the container is runt's /proc" '^fd\.[0-9]+=/proc$' "$OUT"
 leftovers_check "preserve-fds"
 
-# --- the same on a kernel without openat2 (5.6), open_tree (5.2), mount_setattr (5.12) ---
+# --- the same on a kernel without openat2 (5.6), open_tree (5.2), mount_setattr (5.12),
+# close_range (5.9; its CLOEXEC flag is 5.11), clone3 and pidfds (5.3) ---
 # probe enosys makes those syscalls fail ENOSYS for runt and its children: the fallbacks.
 REAL_RUNT=$RUNT
 RUNT=$WORK/old-kernel-runt
-printf '#!/bin/sh\nexec "%s" enosys openat2,open_tree,move_mount,mount_setattr "%s" "$@"\n' \
-	"$PROBE" "$REAL_RUNT" >"$RUNT"
+printf '#!/bin/sh\nexec "%s" enosys %s "%s" "$@"\n' "$PROBE" \
+	openat2,open_tree,move_mount,mount_setattr,close_range,clone3,pidfd_open,pidfd_send_signal \
+	"$REAL_RUNT" >"$RUNT"
 chmod +x "$RUNT"
+
+id=$(cid old-fds)
+B=$(bundle old-fds /bin/probe fds)
+rtc run --bundle "$B" "$id" 3<"$B/config.json"
+check_rc "old kernel: run exits 0" 0
+check_nomatch "old kernel (no close_range): no fd but 0-2 reaches the container" \
+	'^fd\.([3-9]|[1-9][0-9]+)=' "$OUT"
+leftovers_check "old kernel: fds"
 
 id=$(cid old-link)
 B=$(RUNT_EXTRA_MOUNTS=$(m /lnk/somaxconn "$WORK/victim" bind '["bind"]') bundle old-link /bin/probe exit 0)
