@@ -48,6 +48,7 @@ BUILD=$REPO/build/boards/$BOARD
 
 ARCH='' KERNEL='' QEMU='' QEMU_ARGS='' APPEND='' MODULES='' DEBIAN_PACKAGES=''
 MODROOT='' BUSYBOX='' DEBIAN_DOWNLOAD=''
+KERNEL_DEB='' KERNEL_SUITE='' KERNEL_DEB_ARCH=amd64 KROOT=''
 # shellcheck source=/dev/null
 . "$BOARD_DIR/board.conf"
 
@@ -106,13 +107,45 @@ fetch_debs() {
 	echo "$DEBIAN_DOWNLOAD" >"$root/.fetched"
 }
 
+# A board whose kernel is not the host's (KERNEL_DEB in board.conf): the newest package
+# whose name matches the regex KERNEL_DEB in Debian suite KERNEL_SUITE is downloaded with a
+# temporary apt configuration (the machine's sources and lists stay as they are), unpacked
+# (never installed) into $BUILD/kernel = KROOT, once; depmod writes its modules.dep (the
+# package leaves that to its postinst).
+fetch_kernel() {
+	KROOT=$BUILD/kernel
+	# shellcheck disable=SC2086 # KERNEL is a glob
+	[ -z "$(ls -1d $KROOT$KERNEL 2>/dev/null)" ] || return 0
+	# The machine's own Debian mirror; its keyring also signs the older suites.
+	mirror=${KERNEL_MIRROR:-$(sed -n 's|^URIs: *\([^ ]*/debian\)/*$|\1|p
+		s|^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*/debian\)/* .*|\2|p' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)}
+	[ -n "$mirror" ] || die "no Debian mirror in the apt sources (set KERNEL_MIRROR)"
+	apt=$TMP/apt
+	mkdir -p "$apt/lists/partial" "$apt/deb" || die "cannot create $apt"
+	echo "deb [arch=$KERNEL_DEB_ARCH signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $KERNEL_SUITE main" >"$apt/sources.list"
+	set -- -q -o Dir::Etc::sourcelist="$apt/sources.list" -o Dir::Etc::sourceparts=- \
+		-o Dir::State::Lists="$apt/lists" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+		-o APT::Sandbox::User=root
+	echo "run-board: fetching a $KERNEL_SUITE kernel ($KERNEL_DEB) into $KROOT" >&2
+	apt-get "$@" update >&2 || die "apt-get update of $KERNEL_SUITE failed"
+	pkg=$(apt-cache "$@" search --names-only "^$KERNEL_DEB\$" | cut -d' ' -f1 | sort -V | tail -n 1)
+	[ -n "$pkg" ] || die "no package matches $KERNEL_DEB in $KERNEL_SUITE"
+	(cd "$apt/deb" && apt-get "$@" download "$pkg" >&2) || die "cannot download $pkg"
+	rm -rf "$KROOT.tmp" && mkdir -p "$KROOT.tmp" &&
+		dpkg-deb -x "$apt/deb/${pkg}_"*.deb "$KROOT.tmp" &&
+		depmod -b "$KROOT.tmp" "$(ls "$KROOT.tmp/lib/modules")" && rm -rf "$KROOT" &&
+		mv "$KROOT.tmp" "$KROOT" || die "cannot unpack $pkg into $KROOT"
+}
+
 # The newest kernel matching the board's KERNEL glob; sets KIMAGE, KVER, MODDIR.
 find_kernel() {
 	# shellcheck disable=SC2086,SC2012 # KERNEL is a glob; kernel paths are plain
-	KIMAGE=$(ls -1d $KERNEL 2>/dev/null | sort -V | tail -n 1)
-	[ -r "$KIMAGE" ] || die "no readable kernel matches $KERNEL"
+	KIMAGE=$(ls -1d $KROOT$KERNEL 2>/dev/null | sort -V | tail -n 1)
+	[ -r "$KIMAGE" ] || die "no readable kernel matches $KROOT$KERNEL"
 	KVER=${KIMAGE##*/vmlinuz-}
-	MODDIR=$MODROOT/lib/modules/$KVER
+	MODDIR=$MODROOT$KROOT/lib/modules/$KVER
 	[ -f "$MODDIR/modules.dep" ] || die "no $MODDIR/modules.dep for kernel $KIMAGE"
 }
 
@@ -207,6 +240,7 @@ write_command() {
 		echo
 	} >"$RESULTS/cmd.sh"
 	echo "$REPO" >"$RESULTS/repo"
+	[ -z "$KROOT" ] || echo "$KROOT" >"$RESULTS/kroot"
 }
 
 # Never leave QEMU or the streamer behind, whatever way we leave.
@@ -285,6 +319,7 @@ tmpbase=${TMPDIR:-/tmp}
 case "$tmpbase" in *,*) die "TMPDIR must not contain a comma (QEMU option syntax): $tmpbase" ;; esac
 TMP=$(mktemp -d "$tmpbase/run-board.XXXXXX") || die "cannot create a temp dir"
 fetch_debs
+[ -z "$KERNEL_DEB" ] || fetch_kernel
 find_kernel
 RESULTS=$TMP/results
 { mkdir "$RESULTS" && : >"$RESULTS/output"; } || die "cannot create $RESULTS"
