@@ -95,7 +95,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps demo check test-unit test-integration install install-bin install-unit clean fmt \
-	fmt-check bench board-check board-systemd fuzz fuzz-check cross cross-deps packaging-check
+	fmt-check bench board-check board-systemd fuzz fuzz-check cross cross-deps packaging-check \
+	test-old-kernel board-check-5.10
 
 all: $(RUNT)
 
@@ -231,6 +232,11 @@ fuzz-check: $(FUZZ_BINS)
 test-integration: runt build/tests/probe $(PODMAN_SC)
 	@sh tests/run-integration.sh
 
+# The suite as on Linux 5.2 (clone3, pidfds, openat2, mount_setattr, close_range failing
+# ENOSYS): every fallback runs for real. OLD_KERNEL_FILES: a subset.
+test-old-kernel: runt build/tests/probe
+	@sh tests/old-kernel.sh $(OLD_KERNEL_FILES)
+
 check: deps
 	@$(MAKE) --no-print-directory all fmt-check
 	@$(MAKE) --no-print-directory test-unit
@@ -297,6 +303,14 @@ board-check: runt build/tests/probe build/tests/pause $(PODMAN_SC)
 	echo "# board-check: both boots:"; \
 	sh tests/sum-totals.sh build/boards/suite.log build/boards/systemd.log
 endif
+
+# Linux 5.10 (Debian 11's kernel, fetched once into build/boards/qemu-x86_64-5.10/): the
+# integration and cgroup suites, or the files in BOARD_510_FILES (CI: the ones asserting
+# what 5.10 lacks).
+BOARD_510_FILES ?= tests/integration/[0-9]*.sh tests/cgroup/[0-9]*.sh
+board-check-5.10: runt build/tests/probe
+	@BOARD_TIMEOUT=$(BOARD_TIMEOUT) FILE_TIMEOUT=1500 sh boards/run-board.sh qemu-x86_64-5.10 -- \
+		sh tests/run-integration.sh $(BOARD_510_FILES)
 
 # A second boot, with the host's systemd as PID 1 (BOARD_INIT=systemd): contrib/systemd's
 # unit under a real systemd (tests/systemd). The bundles' rootfs cache is built here: in
