@@ -317,10 +317,12 @@ int notify_wait_ready(struct notify *n, struct rt_err *err)
 			return rt_fail(
 			    err, ETIMEDOUT,
 			    "container did not send READY=1 to NOTIFY_SOCKET within %d s", secs);
-		if (poll(p, 2, (int)left) < 0 && errno != EINTR)
+		/* without a pidfd (before 5.3) look at the init every 100 ms */
+		if (poll(p, 2, n->pidfd < 0 && left > 100 ? 100 : (int)left) < 0 && errno != EINTR)
 			return rt_sysfail(err, "poll the notify socket");
 		notify_forward(n);
-		if (!n->ready && (p[1].revents & POLLIN))
+		if (!n->ready &&
+		    ((p[1].revents & POLLIN) || (n->pidfd < 0 && !state_proc_start_time(n->pid))))
 			return rt_fail(err, ESRCH, "container exited before it sent READY=1");
 	}
 	return 0;
