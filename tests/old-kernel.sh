@@ -15,4 +15,4 @@ RUNT_OLD_KERNEL=clone3,pidfd_open,pidfd_send_signal,openat2,mount_setattr,close_
 printf '#!/bin/sh\nexec "%s" enosys %s "%s" "$@"\n' "$PROBE" "$RUNT_OLD_KERNEL" "$REAL" >"$W/runt"
 chmod +x "$W/runt"
 echo "# old-kernel: runt with ENOSYS for $RUNT_OLD_KERNEL"
-RUNT=$W/runt RUNT_OLD_KERNEL=$RUNT_OLD_KERNEL sh "$TOP/tests/run-integration.sh" "$@"
+RUNT=$W/runt RUNT_REAL=$REAL RUNT_OLD_KERNEL=$RUNT_OLD_KERNEL sh "$TOP/tests/run-integration.sh" "$@"

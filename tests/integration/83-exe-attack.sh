@@ -77,7 +77,7 @@ B=$(bundle exerun /bin/probe sleep 20)
 "$RUNT" --root "$RUNT_ROOT" run --bundle "$B" "$id" </dev/null >/dev/null 2>&1 &
 rpid=$!
 wait_for 10 status_is "$id" running
-check_eq "run without a joined pid namespace runs runt itself" "$RUNT" \
+check_eq "run without a joined pid namespace runs runt itself" "${RUNT_REAL:-$RUNT}" \
 	"$(readlink "/proc/$rpid/exe" 2>/dev/null)"
 rtc delete --force "$id"
 wait "$rpid" 2>/dev/null
