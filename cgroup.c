@@ -66,6 +66,17 @@ static int own_cgroup(char *out, size_t size, struct rt_err *err)
 	return 0;
 }
 
+int cg_own_dir(char *out, size_t size)
+{
+	char own[PATH_MAX];
+	struct rt_err ignored;
+
+	if (detect_mode(out, size) == CG_NONE || own_cgroup(own, sizeof(own), &ignored) < 0)
+		return -ENOENT;
+	strlcat(out, own, size);
+	return 0;
+}
+
 /* "a-b.slice" lives at "a.slice/a-b.slice": every dash-prefix is a parent slice. */
 static int expand_slice(const char *slice, char *out, size_t size, struct rt_err *err)
 {

@@ -34,6 +34,8 @@ int cg_update(const char *path, const char *file, const char *const flags[RF_COU
 int cg_enter(const struct cg *cg, pid_t pid, struct rt_err *err);
 void cg_close(struct cg *cg);
 
+/* The directory of our own cgroup in the cgroup2 mount; -ENOENT without cgroup2. */
+int cg_own_dir(char *out, size_t size);
 bool cg_is_frozen(const char *path);
 int cg_freeze(const char *path, bool freeze, struct rt_err *err);
 /* SIGKILL every process (cgroup.kill; fallback: freeze, signal each, thaw). */

@@ -267,20 +267,31 @@ static int idmap_error(const char *source, struct rt_err *err)
 	return e == EPERM ? rt_hint(err, "an already idmapped mount cannot be idmapped again") : -e;
 }
 
+int mnt_tree(int dirfd, const char *path, bool rec)
+{
+	return syscall(SYS_open_tree, dirfd, path,
+		       OPEN_TREE_CLONE | O_CLOEXEC | (rec ? AT_RECURSIVE : 0));
+}
+
+int mnt_idmap(int tree, bool ridmap, int userns_fd)
+{
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
+
+	return syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (ridmap ? AT_RECURSIVE : 0),
+		       &attr, sizeof(attr));
+}
+
 static int make_tree(const struct spec_mount *sm, const struct mopts *o, int bundlefd,
 		     int userns_fd, struct rt_err *err)
 {
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
-	unsigned flags = OPEN_TREE_CLONE | O_CLOEXEC | (o->flags & MS_REC ? AT_RECURSIVE : 0);
 	int fd, r;
 
 	if (!sm->source)
 		return rt_fail(err, EINVAL, "bind mount without a source");
-	fd = syscall(SYS_open_tree, bundlefd, sm->source, flags);
+	fd = mnt_tree(bundlefd, sm->source, o->flags & MS_REC);
 	if (fd < 0)
 		return rt_sysfail(err, "open source %s", sm->source);
-	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0),
-		    &attr, sizeof(attr)) < 0) {
+	if (mnt_idmap(fd, o->ridmap, userns_fd) < 0) {
 		r = idmap_error(sm->source, err);
 		close(fd);
 		return r;

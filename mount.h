@@ -50,6 +50,10 @@ int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err);
 int mnt_finalize(struct mnt_ctx *m, struct rt_err *err);
 
 /* The mount option table (features lists it). */
+/* open_tree(OPEN_TREE_CLONE): a detached copy of path's mount (and submounts with rec). */
+int mnt_tree(int dirfd, const char *path, bool rec);
+/* mount_setattr(MOUNT_ATTR_IDMAP) on such a tree: 0, or -1 with errno. */
+int mnt_idmap(int tree, bool ridmap, int userns_fd);
 int mnt_option_count(void);
 const char *mnt_option_name(int i); /* NULL past the end */
 

@@ -22,6 +22,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "check.h"
 #include "compat.h"
 #include "exec.h"
 #include "fmt.h"
@@ -146,6 +147,13 @@ static const struct flag delete_flags[] = {
 static const struct flag list_flags[] = {
 	F_STR("format", 'f', format, "table or json"),
 	F_BOOL("quiet", 'q', quiet, "ids only"),
+	F_BOOL("help", 'h', help, "show help"),
+	{ NULL },
+};
+
+static const struct flag check_flags[] = {
+	F_STR("format", 'f', format, "text or json"),
+	F_STR("bundle", 'b', bundle, "probe idmapped mounts on this bundle's filesystem"),
 	F_BOOL("help", 'h', help, "show help"),
 	{ NULL },
 };
@@ -1407,6 +1415,20 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 	return 0;
 }
 
+/* Probes only: what this kernel offers runt (exit status 0: a default container can run). */
+static int cmd_check(struct cli *cli, struct rt_err *err)
+{
+	static char buf[8192];
+	bool json = cli->format && !strcmp(cli->format, "json");
+	int r;
+
+	if (cli->format && !json && strcmp(cli->format, "text"))
+		return rt_fail(err, EINVAL, "--format: unknown format \"%s\"", cli->format);
+	r = chk_run(cli->root, cli->bundle ? cli->bundle : ".", json, buf, sizeof(buf), err);
+	rt_out(buf);
+	return r;
+}
+
 static int need_cgroup(struct rt_state *st, enum rt_status want, struct rt_err *err)
 {
 	enum rt_status s = state_status(st);
@@ -1526,6 +1548,8 @@ static const struct command commands[] = {
 	{ "spec", cmd_spec, spec_flags, 0, 0, "[--bundle DIR] [--rootless]",
 	  "write a default config.json" },
 	{ "features", cmd_features, help_only, 0, 0, "", "print what runt implements (JSON)" },
+	{ "check", cmd_check, check_flags, 0, 0, "[--format text|json] [--bundle DIR]",
+	  "probe the kernel for what runt uses" },
 	{ "exec", cmd_exec, exec_flags, 1, 100000, "[flags] ID [COMMAND ARGS...]",
 	  "run a new process in a running container" },
 	{ "update", cmd_update, update_flags, 1, 1, "[--resources FILE|-] [flags] ID",

@@ -1,0 +1,83 @@
+#!/bin/sh
+# 67-check.sh - `runt check` (issue 13): one line per item, the same items as JSON, exit 0
+# where a default container runs, and nothing left behind. The items whose presence follows
+# from the kernel version (or from tests/old-kernel.sh's ENOSYS) are asserted everywhere;
+# each board asserts its exact missing set.
+TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
+require_runt
+
+cg_before=$(find /sys/fs/cgroup -maxdepth 3 -name 'runt-check.*' 2>/dev/null)
+mnt_before=$(wc -l </proc/self/mountinfo)
+rtc check --bundle "$TESTS"
+check_rc "check exits 0 (a default container can run here)" 0
+TEXT=$OUT
+check_eq "every line says present or missing" "" \
+	"$(printf '%s\n' "$TEXT" | grep -vE '^[a-z0-9_.]+ +(present|missing: disables .+)$')"
+check_match "a missing item names what it disables" '^cgroup\.kill +(present|missing: disables nothing, freeze \+ kill \+ thaw instead \(5\.14\))$' "$TEXT"
+check_eq "no runt-check cgroup is left" "" "$(find /sys/fs/cgroup -maxdepth 3 -name 'runt-check.*' 2>/dev/null | grep -vxF "$cg_before")"
+check_eq "no mount is left" "$mnt_before" "$(wc -l </proc/self/mountinfo)"
+
+# state ITEM: present or missing, from the text output
+state() {
+	printf '%s\n' "$TEXT" | awk -v n="$1" '$1 == n { sub(":", "", $2); print $2 }'
+}
+# An item present exactly when the kernel has SYSCALL from VERSION on.
+by_version() {
+	want=missing
+	kernel_has "$2" "$3" && want=present
+	check_eq "$1 is $want (kernel $(uname -r)${RUNT_OLD_KERNEL:+, ENOSYS: $RUNT_OLD_KERNEL})" \
+		"$want" "$(state "$1")"
+}
+by_version clone3 clone3 5.3
+by_version clone3.cgroup clone3 5.7
+by_version pidfd pidfd_open 5.3
+by_version openat2 openat2 5.6
+by_version mount_setattr mount_setattr 5.12
+by_version close_range close_range 5.11
+by_version cgroup.kill cgroup.kill 5.14
+by_version seccomp.notify seccomp 5.0
+
+MISSING=$(printf '%s\n' "$TEXT" | awk '$2 == "missing:" { printf "%s ", $1 }')
+case ${RUNT_BOARD:-}${RUNT_OLD_KERNEL:+-old} in
+qemu-x86_64-5.10)
+	check_eq "Linux 5.10 board: exactly these are missing" \
+		"cgroup.kill mount_setattr close_range idmap.root idmap.bundle " "$MISSING"
+	check_match "... and cgroup.freeze (5.2) is there: kill --all freezes, signals, thaws" \
+		'^cgroup\.freeze +present' "$TEXT"
+	;;
+qemu-x86_64)
+	# /run/runt is a tmpfs (idmappable from 6.3), the repo on the overlay root over 9p
+	check_eq "x86_64 board (Linux 6.1): exactly these are missing" "idmap.root idmap.bundle " \
+		"$MISSING"
+	;;
+*) skip "the exact missing set" "asserted on the boards only (this host: $MISSING)" ;;
+esac
+
+rtc check --format json --bundle "$TESTS"
+check_rc "check --format json exits 0" 0
+check_match "json: ok is true" '"ok":true}$' "$OUT"
+check_eq "json: one object per text line" "$(printf '%s\n' "$TEXT" | wc -l)" \
+	"$(printf '%s' "$OUT" | grep -o '"name":' | wc -l)"
+if command -v python3 >/dev/null 2>&1; then
+	check "json: valid JSON" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$OUT"
+else
+	skip "json: valid JSON" "no python3"
+fi
+[ -z "$MISSING" ] || check_match "json: a missing item carries disables and config" \
+	'"present":false,"disables":"[^"]+","config":"[^"]*"}' "$OUT"
+
+rtc check --format yaml
+check_err "an unknown format is refused" 'unknown format "yaml"'
+
+# Old kernel: a default container still runs, the missing syscalls are named.
+if [ -x "$PROBE" ]; then
+	OUT=$("$PROBE" enosys clone3,pidfd_open,openat2,open_tree,mount_setattr,close_range "$RUNT" check 2>&1)
+	RC=$?
+	check_rc "check under ENOSYS for the post-5.2 syscalls exits 0" 0
+	check_eq "... and names exactly those as missing (idmap with them)" \
+		"clone3 clone3.cgroup pidfd openat2 mount_setattr close_range idmap.root idmap.bundle " \
+		"$(printf '%s\n' "$OUT" | grep -E '^(clone3|pidfd|openat2|mount_setattr|close_range|idmap)' |
+			awk '$2 == "missing:" { printf "%s ", $1 }')"
+fi
+
+done_testing
