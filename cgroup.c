@@ -480,8 +480,25 @@ static int limit_and_filter(struct cg *cg, const struct res *res, const struct d
 	    (r = need_ctrls(cg->path, res->ctrl, "config.json: .linux.resources", err)) < 0 ||
 	    (r = apply_res(cg->path, res, err)) < 0)
 		return r;
-	if (prog->restricts && (r = dev_attach(cg->dirfd, prog, err)) < 0)
+	if (prog->restricts && (r = dev_attach(cg->dirfd, prog, err)) < 0 && !cg->rootless)
 		return rt_wrap(err, "config.json: .linux.resources.devices");
+	return 0;
+}
+
+/* Rootless without a cgroupsPath (runc): a cgroup tree the user may not write means no
+ * cgroup at all, as long as no limit needs a controller (device rules need BPF, which an
+ * unprivileged user has not: ignored, as runc does). */
+static int no_cgroup(struct cg *cg, const struct spec *s, const struct res *res, int r,
+		     struct rt_err *err)
+{
+	if (!cg->rootless || (s->linux.cgroups_path && *s->linux.cgroups_path) ||
+	    (r != -EACCES && r != -EPERM && r != -EROFS))
+		return r;
+	if (res->ctrl)
+		return rt_hint(err, "rootless: limits need a cgroup delegated to you");
+	log_msg(LOG_WARN, "rootless: %s: running without a cgroup", err->msg);
+	cg->path[0] = '\0';
+	rt_clear(err);
 	return 0;
 }
 
@@ -498,8 +515,10 @@ int cg_create(struct cg *cg, struct spec *s, struct rt_err *err)
 	if (cg->mode == CG_NONE)
 		return 0;
 	if ((r = need_ctrls(cg->mount, res.ctrl, "config.json: .linux.resources", err)) < 0 ||
-	    (r = dev_compile(res.dev, res.ndev, &prog, err)) < 0 || (r = mkdir_tree(cg, err)) < 0)
+	    (r = dev_compile(res.dev, res.ndev, &prog, err)) < 0)
 		return r;
+	if ((r = mkdir_tree(cg, err)) < 0)
+		return no_cgroup(cg, s, &res, r, err);
 	if ((r = open_dir(cg, err)) < 0 || (r = limit_and_filter(cg, &res, &prog, err)) < 0) {
 		cg_close(cg);
 		if (cg->created)

@@ -19,6 +19,7 @@ struct cg {
 	char path[PATH_MAX];  /* absolute directory of the container's cgroup, "" if none */
 	int dirfd;	      /* for clone3(CLONE_INTO_CGROUP); -1 when none */
 	bool created;	      /* runt made the directory (and must remove it) */
+	bool rootless;	      /* set by the caller after cg_resolve (runc's rootless rules) */
 };
 
 /* Find the cgroup2 mount and work out the container's cgroup from cgroupsPath. */

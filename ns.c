@@ -121,11 +121,12 @@ int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *e
 }
 
 /* The pid namespace first, as runt (which joined it before clone) did: it may belong to
- * another user namespace than the one joined. */
+ * another user namespace than the one joined. An unprivileged user has no rights over any
+ * other namespace until it is in the user namespace: that one first (enum order). */
 int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 {
 	for (int i = 0; i < NS_COUNT; i++) {
-		int t = i == NS_USER ? NS_PID : i == NS_PID ? NS_USER : i;
+		int t = i < 2 && !geteuid() ? i ^ 1 : i;
 
 		if (pl->fds[t] < 0)
 			continue;

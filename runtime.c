@@ -53,6 +53,7 @@ struct cli {
 	bool debug, systemd_cgroup, help, version;
 	const char *bundle, *pid_file, *console_socket, *format, *process;
 	bool detach, keep, force, all, quiet, no_pivot, no_new_keyring, spec_rootless;
+	bool is_rootless; /* --rootless, auto resolved (rootless_mode) */
 	const char *preserve_fds;
 	const char *cwd, *user, *cgroup, *process_label, *apparmor;
 	bool tty, no_new_privs, ignore_paused;
@@ -96,13 +97,13 @@ struct command {
 /* clang-format on */
 
 static const struct flag global_flags[] = {
-	F_STR("root", 0, root, "state directory (default /run/runt)"),
+	F_STR("root", 0, root, "state directory (default /run/runt, $XDG_RUNTIME_DIR/runt)"),
 	F_STR("log", 0, log, "log file"),
 	F_STR("log-format", 0, log_format, "log format: text or json"),
 	F_STR("log-level", 0, log_level, "error, warning, info or debug"),
 	F_BOOL("debug", 0, debug, "debug logging"),
 	F_BOOL("systemd-cgroup", 0, systemd_cgroup, "cgroupsPath is slice:prefix:name"),
-	F_STR("rootless", 0, rootless, "accepted for compatibility (true|false|auto)"),
+	F_STR("rootless", 0, rootless, "auto (default), true or false"),
 	F_BOOL("version", 'v', version, "print the version"),
 	F_BOOL("help", 'h', help, "show help"),
 	{ NULL },
@@ -322,6 +323,9 @@ static int refuse_unsupported(const struct cli *cli, const struct spec *s, struc
 		return rt_fail(err, EINVAL,
 			       "config.json: .linux.namespaces: runt needs a mount "
 			       "namespace");
+	if (cli->is_rootless && geteuid() && !s->linux.ns[NS_USER].enabled)
+		return rt_fail(err, EPERM,
+			       "config.json: .linux.namespaces: rootless needs a user namespace");
 	return lsm_check(s->process.apparmor_profile, s->process.selinux_label,
 			 s->linux.mount_label, err);
 }
@@ -502,10 +506,16 @@ static int prepare_host(struct cli *cli, struct container *c, struct rt_err *err
 {
 	int r;
 
-	if ((r = cg_resolve(&c->cg, &c->spec, c->id, cli->systemd_cgroup, err)) < 0 ||
-	    (c->cg.path[0] && (r = state_record_cgroup(&c->st, c->cg.path, err)) < 0) ||
-	    (r = cg_create(&c->cg, &c->spec, err)) < 0 || (r = make_fifo(c, err)) < 0 ||
-	    (r = prepare_hooks_notify(c, err)) < 0)
+	if ((r = cg_resolve(&c->cg, &c->spec, c->id, cli->systemd_cgroup, err)) < 0)
+		return r;
+	c->cg.rootless = cli->is_rootless;
+	if ((c->cg.path[0] && (r = state_record_cgroup(&c->st, c->cg.path, err)) < 0) ||
+	    (r = cg_create(&c->cg, &c->spec, err)) < 0)
+		return r;
+	/* rootless without a writable cgroup: none */
+	if (!c->cg.path[0])
+		unlinkat(c->st.dirfd, STATE_CGROUP, 0);
+	if ((r = make_fifo(c, err)) < 0 || (r = prepare_hooks_notify(c, err)) < 0)
 		return r;
 	return ns_plan(&c->ns, &c->spec, err);
 }
@@ -1660,15 +1670,41 @@ static int run_command(const struct command *c, struct cli *cli, int i, int argc
 	return r;
 }
 
+/* runc's rootless: auto is an unprivileged euid, or root in a user namespace (whose host
+ * cgroups belong to someone else); an unprivileged user's state lives in its runtime dir. */
+static int rootless_mode(struct cli *cli, struct rt_err *err)
+{
+	static const struct flag f = F_BOOL("rootless", 0, is_rootless, "");
+	static char root[PATH_MAX];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char map[40] = "";
+	int fd = rt_open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+
+	(void)!read(fd, map, sizeof(map) - 1);
+	close(fd);
+	if (!cli->root) {
+		cli->root = "/run/runt";
+		if (geteuid() && xdg && *xdg) {
+			rt_snprintf(root, sizeof(root), "%s/runt", xdg);
+			cli->root = root;
+		}
+	}
+	if (cli->rootless && strcmp(cli->rootless, "auto"))
+		return set_bool(cli, &f, cli->rootless, err);
+	cli->is_rootless = geteuid() || strncmp(map + 22, "4294967295", 10);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct cli cli = { .root = "/run/runt" };
+	struct cli cli = { 0 };
 	struct rt_err err = { 0 };
 	const struct command *c;
 	int i = 1;
 
 	main_argv = argv;
-	if (parse_flags(&cli, global_flags, &i, argc, argv, &err) < 0)
+	if (parse_flags(&cli, global_flags, &i, argc, argv, &err) < 0 ||
+	    rootless_mode(&cli, &err) < 0)
 		return usage_error("", &err);
 	if (cli.version) {
 		version();

@@ -24,7 +24,7 @@
 #   RUNT_EXTRA_MOUNTS    mount objects appended to the default mounts: '{…},{…}'
 #   RUNT_NAMESPACES      namespace types; TYPE=PATH joins one     pid network ipc uts mount cgroup
 #   RUNT_USERNS=1        adds a user namespace and uid/gid mappings 0 -> RUNT_USERNS_BASE (100000)
-#                        size RUNT_USERNS_SIZE (65536)
+#                        size RUNT_USERNS_SIZE (65536); RUNT_USERNS_MAP: the whole array instead
 #   RUNT_MASKED_PATHS    linux.maskedPaths array (default: runc's)
 #   RUNT_READONLY_PATHS  linux.readonlyPaths array (default: runc's)
 #   RUNT_EXTRA_LINUX     members appended to linux, e.g. '"sysctl": {"kernel.msgmax": "4096"}'
@@ -174,6 +174,10 @@ EOF
 }
 
 idmap_json() {
+	[ -z "${RUNT_USERNS_MAP:-}" ] || {
+		printf '%s' "$RUNT_USERNS_MAP"
+		return
+	}
 	printf '[{"containerID": 0, "hostID": %s, "size": %s}]' "${RUNT_USERNS_BASE:-100000}" \
 		"${RUNT_USERNS_SIZE:-65536}"
 }

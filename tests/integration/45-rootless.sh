@@ -1,0 +1,132 @@
+#!/bin/sh
+# 45-rootless.sh - rootless mode (issue 15), run as an unprivileged user (created here when
+# missing, with /etc/subuid and /etc/subgid ranges): state in $XDG_RUNTIME_DIR/runt, the user
+# namespace it needs, id maps written directly or through newuidmap/newgidmap, no cgroup (with
+# a warning) when none is writable and no limit asks for one, a delegated cgroup when there
+# is one, and `runt spec --rootless` producing a config that runs.
+TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
+require_runt
+command -v setpriv >/dev/null 2>&1 || skip_all "needs setpriv (util-linux)"
+
+RU=runtuser
+if ! id -u "$RU" >/dev/null 2>&1; then
+	useradd -m "$RU" 2>/dev/null || adduser -D "$RU" >/dev/null 2>&1 || skip_all "cannot add user $RU"
+fi
+RUID=$(id -u "$RU") RGID=$(id -g "$RU")
+for f in /etc/subuid /etc/subgid; do
+	grep -q "^$RU:" "$f" 2>/dev/null || echo "$RU:200000:65536" >>"$f"
+done
+SUBU=$(sed -n "s/^$RU:\([0-9]*\):.*/\1/p" /etc/subuid | head -n 1)
+SUBG=$(sed -n "s/^$RU:\([0-9]*\):.*/\1/p" /etc/subgid | head -n 1)
+# runt and the probe must be reachable for the user
+for f in "$RUNT" "$PROBE"; do
+	setpriv --reuid="$RUID" --regid="$RGID" --clear-groups test -x "$f" ||
+		skip_all "$f is not executable for $RU"
+done
+
+MNT=/sys/fs/cgroup
+grep -q " $MNT cgroup2 " /proc/self/mounts || MNT=/sys/fs/cgroup/unified
+XDG=$WORK/xdg
+mkdir "$XDG" && chown "$RU" "$XDG" && chmod 700 "$XDG"
+RUNT_ROOT=$XDG/runt # where the user's runt keeps state (scrub deletes as root from there)
+
+# urt ARGS...: runt as the user, with its own runtime dir and no --root; sets RC OUT ERR.
+urt() {
+	setpriv --reuid="$RUID" --regid="$RGID" --clear-groups env XDG_RUNTIME_DIR="$XDG" \
+		timeout "$RT_TIMEOUT" "$RUNT" "$@" </dev/null >"$WORK/.out" 2>"$WORK/.err"
+	RC=$?
+	OUT=$(cat "$WORK/.out")
+	ERR=$(cat "$WORK/.err")
+}
+
+SELF="[{\"containerID\": 0, \"hostID\": $RUID, \"size\": 1}]"
+# ubundle NAME ARGS...: a bundle the user's runt can run: UMAP (default: the user's own id)
+# for uids, the same with the user's gid and subgid range for gids; devpts without gid=5,
+# which such a map lacks (as spec --rootless writes it)
+ubundle() {
+	RUNT_USERNS=1 RUNT_USERNS_MAP=${UMAP:-$SELF} bundle "$@" &&
+		sed -i "s/, \"gid=5\"//; /gidMappings/{s/\"hostID\": $RUID,/\"hostID\": $RGID,/; s/\"hostID\": $SUBU,/\"hostID\": $SUBG,/}" \
+			"$WORK/$1/config.json"
+}
+
+# idmap FILE: "0 1001 1|1 100000 65536"
+idmap() {
+	awk '{ s = s (NR > 1 ? "|" : "") $1 " " $2 " " $3 } END { print s }' "$1" 2>/dev/null
+}
+
+# --- runt spec --rootless: the config runs as it is (only the command swapped) ---
+B=$WORK/spec
+mkdir "$B" && chown "$RU" "$B"
+bundle spec-rootfs /bin/probe id >/dev/null && mv "$WORK/spec-rootfs/rootfs" "$B/rootfs"
+urt spec --rootless --bundle "$B"
+check_rc "spec --rootless as $RU exits 0" 0
+sed -i 's|"args": \[ "sh" \]|"args": [ "/bin/probe", "id" ]|' "$B/config.json"
+urt run --bundle "$B" "$(cid spec)"
+check_rc "the spec --rootless config runs as $RU" 0
+check_eq "the process is root in its user namespace" 0 "$(kv uid "$OUT")"
+check_match "no writable cgroup and no limits: a warning, no cgroup" \
+	"warning: rootless: .*running without a cgroup" "$ERR"
+
+# --- state in $XDG_RUNTIME_DIR/runt; exec, kill, delete without a cgroup ---
+id=$(cid det)
+B=$(ubundle det /bin/probe sleep 60)
+urt run -d --bundle "$B" "$id"
+check_rc "run -d as $RU exits 0" 0
+check "the state lives in \$XDG_RUNTIME_DIR/runt" test -f "$XDG/runt/$id/state.json"
+check_eq "the state records no cgroup" "" "$(json_get cgroup "$(cat "$XDG/runt/$id/state.json")")"
+urt exec "$id" /bin/probe id
+check_rc "exec joins the user namespace first" 0
+check_eq "exec: root in the container" 0 "$(kv uid "$OUT")"
+urt delete --force "$id"
+check_rc "delete --force without a cgroup" 0
+check "the state is gone" test ! -e "$XDG/runt/$id"
+
+# --- the user namespace is required ---
+B=$(RUNT_NAMESPACES="pid ipc uts mount" bundle nouser /bin/probe id)
+urt run --bundle "$B" "$(cid nouser)"
+check_err "no user namespace: a clear error" "rootless needs a user namespace"
+check "... and no state" test ! -e "$XDG/runt/$(cid nouser)"
+
+# --- limits without a writable cgroup: refused, nothing left ---
+# (a hybrid host refuses it earlier: no pids controller in its cgroup2)
+B=$(RUNT_EXTRA_LINUX='"resources": {"pids": {"limit": 10}}' ubundle lim /bin/probe id)
+urt run --bundle "$B" "$(cid lim)"
+if [ "$MNT" = /sys/fs/cgroup ]; then
+	check_err "a limit without a writable cgroup is refused" "Permission denied" "delegated"
+else
+	check_err "a limit without a writable cgroup is refused" "pids"
+fi
+check "... and no state" test ! -e "$XDG/runt/$(cid lim)"
+
+# --- --rootless takes auto|true|false ---
+urt --rootless maybe list
+check_err "--rootless=maybe is refused" "rootless" "maybe"
+B=$(ubundle nofb /bin/probe id)
+urt --rootless=false run --bundle "$B" "$(cid nofb)"
+check_err "--rootless=false: no fallback, the cgroup error" "create cgroup" "Permission denied"
+
+# --- a delegated cgroup (what systemd's Delegate=yes hands user@UID.service): used. Root
+# puts the shell in it and hands it over; runt then makes a relative cgroupsPath below. ---
+D=$MNT/runt/rootless-$$
+if mkdir -p "$D/leaf" 2>/dev/null && chown -R "$RU" "$D"; then
+	id=$(cid deleg)
+	B=$(RUNT_EXTRA_LINUX='"cgroupsPath": "ctr"' ubundle deleg /bin/probe sleep 60)
+	sh -c 'echo $$ >"$1/leaf/cgroup.procs" && shift && exec "$@"' sh "$D" \
+		setpriv --reuid="$RUID" --regid="$RGID" --clear-groups env XDG_RUNTIME_DIR="$XDG" \
+		"$RUNT" run -d --bundle "$B" "$id" </dev/null >"$WORK/.out" 2>"$WORK/.err"
+	RC=$? OUT=$(cat "$WORK/.out") ERR=$(cat "$WORK/.err")
+	check_rc "run in a delegated cgroup" 0
+	check_nomatch "... without the no-cgroup warning" "without a cgroup" "$ERR"
+	pid=$(json_get pid "$(cat "$XDG/runt/$id/state.json" 2>/dev/null)")
+	check_match "the container runs in leaf/ctr of the delegated cgroup" \
+		"^0::.*/runt/rootless-$$/leaf/ctr\$" "$(cat "/proc/$pid/cgroup" 2>/dev/null)"
+	urt delete --force "$id"
+	check_rc "delete --force of the delegated one" 0
+	check "... removes its cgroup" test ! -e "$D/leaf/ctr"
+	rmdir "$D/leaf/ctr" "$D/leaf" "$D" 2>/dev/null
+else
+	skip "delegated cgroup" "cannot make $D"
+fi
+
+leftovers_check "rootless"
+done_testing
