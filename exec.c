@@ -155,10 +155,20 @@ static int wait_go(int sync, struct rt_err *err)
 
 /* CVE-2019-5736: not dumpable keeps /proc/<pid>/exe and ptrace out of reach of a container
  * without CAP_SYS_PTRACE; with it, the exe is the sealed copy (exec_seal_self). */
-static int child_early(struct rt_err *err)
+static int undump(bool dumpable, struct rt_err *err)
 {
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+	if (prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0) < 0)
 		return rt_sysfail(err, "prctl(PR_SET_DUMPABLE)");
+	return 0;
+}
+
+/* An unprivileged runt may write our id maps only while /proc/<pid> is its user's, which
+ * it is not once we are not dumpable: we stay dumpable until the maps are written (as
+ * runc's init), before anything of the container runs. */
+static int child_early(bool dumpable, struct rt_err *err)
+{
+	if (undump(dumpable, err) < 0)
+		return -err->code;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return rt_sysfail(err, "prctl(PR_SET_PDEATHSIG)");
 	umask(0);
@@ -300,7 +310,8 @@ static int setup_rootfs(struct container *c, int sync, struct rt_err *err)
 		.s = &c->spec,
 		.bundle = c->bundle,
 		.cgroup = c->cg.path,
-		.userns = c->spec.linux.ns[NS_USER].enabled,
+		/* mknod is refused in any user namespace: a new one, or the one runt runs in */
+		.userns = c->spec.linux.ns[NS_USER].enabled || c->cg.rootless,
 		.cgroupns = c->spec.linux.ns[NS_CGROUP].enabled,
 		.rootfd = -1,
 		.trees = &c->trees,
@@ -538,9 +549,9 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	const struct spec *s = &c->spec;
 	int r;
 
-	if ((r = child_early(err)) < 0 || (r = wait_go(sync, err)) < 0 ||
+	if ((r = child_early(c->ns.maps && geteuid(), err)) < 0 || (r = wait_go(sync, err)) < 0 ||
 	    (r = ns_join(&c->ns, s, err)) < 0 || (r = late_maps(c, sync, err)) < 0 ||
-	    (r = become_root(c, err)) < 0 ||
+	    (r = undump(false, err)) < 0 || (r = become_root(c, err)) < 0 ||
 	    (r = maybe_grandchild(c, sync, late_init(c), err)) < 0 || (r = set_names(c, err)) < 0 ||
 	    (r = new_keyring(c, err)) < 0 || (r = setup_rootfs(c, sync, err)) < 0 ||
 	    (r = set_personality(s, err)) < 0 || (r = apply_process_attrs(c->proc, err)) < 0 ||
@@ -554,7 +565,7 @@ static int join_setup(struct container *c, int sync, char *exe, size_t size, str
 {
 	int r;
 
-	if ((r = child_early(err)) < 0 || (r = wait_go(sync, err)) < 0 ||
+	if ((r = child_early(false, err)) < 0 || (r = wait_go(sync, err)) < 0 ||
 	    (r = ns_join(&c->ns, &c->spec, err)) < 0 || (r = become_root(c, err)) < 0 ||
 	    (r = apply_process_attrs(c->proc, err)) < 0)
 		return r;

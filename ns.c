@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "exec.h"
 #include "fmt.h"
 #include "mini.h"
 #include "ns.h"
@@ -144,40 +145,69 @@ int ns_join(struct ns_plan *pl, const struct spec *s, struct rt_err *err)
 	return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, int n,
-		     struct rt_err *err)
+/* setuid newuidmap/newgidmap (shadow's uidmap package) write the map text as arguments once
+ * they checked it against /etc/subuid or /etc/subgid. */
+static int map_helper(pid_t pid, bool gid, const char *map, struct rt_err *err)
+{
+	static char buf[4200], exe[PATH_MAX], *argv[1024];
+	char *save = NULL;
+	const char *prog = gid ? "newgidmap" : "newuidmap";
+	int a = 0, st;
+	pid_t child;
+
+	if (exec_lookup(prog, (const char *const *)environ, exe, sizeof(exe), err) < 0)
+		return rt_hint(err, "install uidmap");
+	rt_snprintf(buf, sizeof(buf), "%s %d %s", prog, (int)pid, map);
+	for (char *p = strtok_r(buf, " \n", &save); p; p = strtok_r(NULL, " \n", &save))
+		argv[a++] = p;
+	argv[a] = NULL;
+	if ((child = rt_fork()) == 0) {
+		execve(exe, argv, environ);
+		_exit(127);
+	}
+	if (child < 0 || waitpid(child, &st, 0) < 0)
+		return rt_sysfail(err, "run %s", exe);
+	if (!st)
+		return 0;
+	rt_fail(err, EPERM, "%s %d: exit status %d", exe, (int)pid, WEXITSTATUS(st));
+	return rt_hint(err, "see /etc/subuid and /etc/subgid");
+}
+
+/* An unprivileged user may write one line only, mapping its own id (gid_map after setgroups
+ * is denied, as the kernel requires); any other map goes through the helpers. */
+static int write_map(pid_t pid, bool gid, const struct spec_idmap *m, int n, struct rt_err *err)
 {
 	char buf[4096], path[64];
+	unsigned self = gid ? getegid() : geteuid();
 	int len = 0;
 
-	for (int i = 0; i < n && len < (int)sizeof(buf); i++)
+	for (int i = 0; i < n; i++)
 		len += rt_snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container_id,
 				   m[i].host_id, m[i].size);
-	rt_snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+	if (len >= (int)sizeof(buf))
+		return rt_fail(err, E2BIG, "%d id mappings: too many", n);
+	if (geteuid() && (n > 1 || m->size != 1 || m->host_id != self))
+		return map_helper(pid, gid, buf, err);
+	if (geteuid() && gid) {
+		rt_snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
+		procfs_write(path, "deny", 4, err);
+	}
+	rt_snprintf(path, sizeof(path), "%d/%s", (int)pid, gid ? "gid_map" : "uid_map");
 	/* the kernel takes a map in one write only */
 	return procfs_write(path, buf, len, err);
 }
 
 int ns_write_maps(pid_t pid, const struct spec *s, struct rt_err *err)
 {
+	const struct spec_linux *l = &s->linux;
 	int r;
 
-	if (!s->linux.nuid_mappings || !s->linux.ngid_mappings)
+	if (!l->nuid_mappings || !l->ngid_mappings)
 		return rt_fail(err, EINVAL,
 			       "config.json: .linux: a new user namespace needs "
 			       "uidMappings and gidMappings");
-	/* Without CAP_SETGID in the parent namespace (rootless) the kernel accepts a gid_map
-	 * only after setgroups is denied; a failure here shows up as the gid_map write's. */
-	if (geteuid() != 0) {
-		char path[32];
-
-		rt_snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
-		procfs_write(path, "deny", 4, err);
-	}
-	r = write_map(pid, "uid_map", s->linux.uid_mappings, s->linux.nuid_mappings, err);
-	if (r < 0)
-		return r;
-	return write_map(pid, "gid_map", s->linux.gid_mappings, s->linux.ngid_mappings, err);
+	r = write_map(pid, false, l->uid_mappings, l->nuid_mappings, err);
+	return r < 0 ? r : write_map(pid, true, l->gid_mappings, l->ngid_mappings, err);
 }
 
 /* A user namespace carrying the given maps, for mount_setattr(MOUNT_ATTR_IDMAP). No re-exec:
@@ -203,9 +233,9 @@ int ns_userns_fd(const struct spec_idmap *uid, int nuid, const struct spec_idmap
 		close(p[1]);
 		return rt_sysfail(err, "create a user namespace for an idmapped mount");
 	}
-	r = write_map(pid, "uid_map", uid, nuid, err);
+	r = write_map(pid, false, uid, nuid, err);
 	if (r == 0)
-		r = write_map(pid, "gid_map", gid, ngid, err);
+		r = write_map(pid, true, gid, ngid, err);
 	rt_snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	if (r == 0 && (fd = rt_open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		r = rt_sysfail(err, "open %s", path);

@@ -11,6 +11,7 @@ busybox-static:/bin/busybox
 clang-format:/usr/bin/clang-format
 file:/usr/bin/file
 strace:/usr/bin/strace
+uidmap:/usr/bin/newuidmap
 make:/usr/bin/make
 git:/usr/bin/git
 libseccomp-dev:/usr/include/seccomp.h

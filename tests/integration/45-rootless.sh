@@ -105,6 +105,50 @@ B=$(ubundle nofb /bin/probe id)
 urt --rootless=false run --bundle "$B" "$(cid nofb)"
 check_err "--rootless=false: no fallback, the cgroup error" "create cgroup" "Permission denied"
 
+# --- more than one range: newuidmap/newgidmap with the user's subordinate ids ---
+if command -v newuidmap >/dev/null 2>&1 && command -v newgidmap >/dev/null 2>&1; then
+	B=$(UMAP="[{\"containerID\": 0, \"hostID\": $RUID, \"size\": 1}, {\"containerID\": 1, \"hostID\": $SUBU, \"size\": 65536}]" \
+		RUNT_USER='{"uid": 1000, "gid": 1000}' ubundle sub /bin/probe sleep 60)
+	id=$(cid sub)
+	urt run -d --bundle "$B" "$id"
+	check_rc "a two-range map as $RU runs (newuidmap)" 0
+	pid=$(json_get pid "$(cat "$XDG/runt/$id/state.json" 2>/dev/null)")
+	check_eq "uid_map has both ranges" "0 $RUID 1|1 $SUBU 65536" \
+		"$(idmap "/proc/$pid/uid_map")"
+	check_eq "gid_map has both ranges" "0 $RGID 1|1 $SUBG 65536" \
+		"$(idmap "/proc/$pid/gid_map")"
+	check_eq "container uid 1000 is host uid $((SUBU + 999))" "$((SUBU + 999))" \
+		"$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)"
+	check_eq "setgroups stays allowed (newgidmap)" allow "$(cat "/proc/$pid/setgroups" 2>/dev/null)"
+	urt delete --force "$id"
+	check_rc "delete --force of the two-range container" 0
+	# a range the user does not own: newuidmap refuses, runt says so and leaves nothing
+	B=$(UMAP="[{\"containerID\": 0, \"hostID\": $RUID, \"size\": 1}, {\"containerID\": 1, \"hostID\": 1, \"size\": 100}]" \
+		ubundle notmine /bin/probe id)
+	urt run --bundle "$B" "$(cid notmine)"
+	check_err "a range not in /etc/subuid: a clear error" "newuidmap" "/etc/subuid"
+	check "... and no state" test ! -e "$XDG/runt/$(cid notmine)"
+else
+	skip "two-range maps" "newuidmap/newgidmap missing (Debian: uidmap)"
+fi
+
+# --- root in a user namespace (how rootless podman runs its runtime): auto is rootless, the
+# config has no user namespace of its own, device nodes are bound, no cgroup ---
+if command -v unshare >/dev/null 2>&1; then
+	id=$(cid inns)
+	B=$(bundle inns /bin/probe stat /dev/null)
+	sed -i 's/, "gid=5"//' "$B/config.json"
+	setpriv --reuid="$RUID" --regid="$RGID" --clear-groups unshare --user --map-root-user \
+		timeout "$RT_TIMEOUT" "$RUNT" --root "$XDG/runt" run --bundle "$B" "$id" \
+		</dev/null >"$WORK/.out" 2>"$WORK/.err"
+	RC=$? OUT=$(cat "$WORK/.out") ERR=$(cat "$WORK/.err")
+	check_rc "root in a user namespace runs a config without one" 0
+	check_match "... as rootless: no cgroup, a warning" "running without a cgroup" "$ERR"
+	check_match "... /dev/null is the host's node, bound" "^stat./dev/null=(char|chr) [0-7]+ 65534 65534 1:3\$" "$OUT"
+else
+	skip "root in a user namespace" "no unshare"
+fi
+
 # --- a delegated cgroup (what systemd's Delegate=yes hands user@UID.service): used. Root
 # puts the shell in it and hands it over; runt then makes a relative cgroupsPath below. ---
 D=$MNT/runt/rootless-$$
