@@ -38,6 +38,7 @@ enum sync_type {
 	SYNC_USERMAP,
 	SYNC_HOOKS,
 	SYNC_SECCOMP,
+	SYNC_SOURCES,
 };
 
 struct sync_msg {
@@ -66,19 +67,6 @@ static int sync_send(int fd, int type, pid_t pid, const struct rt_err *err)
 		memcpy(m.msg, err->msg, sizeof(m.msg));
 	}
 	return send(fd, &m, sizeof(m), MSG_NOSIGNAL) == sizeof(m) ? 0 : -1;
-}
-
-/* Returns the message type, 0 at EOF, -1 on error. */
-static int sync_recv(int fd, struct sync_msg *m)
-{
-	ssize_t n;
-
-	do
-		n = recv(fd, m, sizeof(*m), 0);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return (int)n;
-	return n == sizeof(*m) ? m->type : -1;
 }
 
 /* Only called in the child: report once and leave without running atexit handlers. */
@@ -143,14 +131,32 @@ int exec_lookup(const char *arg0, const char *const *env, char *out, size_t size
 	return rt_fail(err, ENOENT, "exec \"%s\": executable file not found in $PATH", arg0);
 }
 
-/* Wait for runt to have placed us in the cgroup and written our id maps. */
-static int wait_go(int sync, struct rt_err *err)
-{
-	struct sync_msg m;
+static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid, int *rfd);
 
-	if (sync_recv(sync, &m) != SYNC_GO)
+/* Wait for runt's GO: we are in the cgroup, our id maps are written, the hooks ran (the GO
+ * then carries our host pid). The bind sources runt opened for us (send_sources) come
+ * first, each with its .mounts index: kept with the trees, closed once mounted. */
+static int wait_go(struct container *c, int sync, struct rt_err *err)
+{
+	static struct sync_msg m;
+	struct mnt_trees *t = &c->trees;
+	pid_t from;
+	int type;
+
+	while ((type = sync_recv_cred(sync, &m, &from, &t->fd[t->n])) == SYNC_SOURCES)
+		t->index[t->n++] = m.code;
+	if (type != SYNC_GO)
 		return rt_fail(err, EPIPE, "runt went away during setup");
+	if (m.pid)
+		c->pid = m.pid;
 	return 0;
+}
+
+/* Ask runt for something (a failed send shows as its EOF) and wait for its GO. */
+static int ask_runt(struct container *c, int sync, int type, struct rt_err *err)
+{
+	sync_send(sync, type, 0, NULL);
+	return wait_go(c, sync, err);
 }
 
 /* CVE-2019-5736: not dumpable keeps /proc/<pid>/exe and ptrace out of reach of a container
@@ -176,13 +182,11 @@ static int child_early(bool dumpable, struct rt_err *err)
 }
 
 /* A user namespace made by unshare (after joining paths) gets its maps from runt now. */
-static int late_maps(const struct container *c, int sync, struct rt_err *err)
+static int late_maps(struct container *c, int sync, struct rt_err *err)
 {
 	if (!c->ns.late || !c->ns.maps)
 		return 0;
-	if (sync_send(sync, SYNC_USERMAP, 0, NULL) < 0)
-		return rt_sysfail(err, "ask for id maps");
-	return wait_go(sync, err);
+	return ask_runt(c, sync, SYNC_USERMAP, err);
 }
 
 /* In a user namespace we made or joined, our host uid is unmapped until we switch to the
@@ -232,6 +236,8 @@ static int late_grandchild(struct container *c, struct mnt_ctx *m, int sync, str
 {
 	int r;
 
+	/* the mounts are made: no bind source or idmapped tree stays open (issue 17) */
+	mnt_trees_close(&c->trees);
 	if (!late_init(c))
 		return 0;
 	procfs_close();
@@ -292,16 +298,19 @@ static int apply_sysctl(const struct spec *s, struct rt_err *err)
  * here, where paths still resolve as on the host. */
 static int child_create_hooks(struct container *c, int sync, struct rt_err *err)
 {
-	struct sync_msg m;
+	int r;
 
 	if (!hook_any(&c->spec, HOOK_PRESTART, HOOK_START_CONTAINER))
 		return 0;
-	if (sync_send(sync, SYNC_HOOKS, 0, NULL) < 0)
-		return rt_sysfail(err, "ask runt to run the createRuntime hooks");
-	if (sync_recv(sync, &m) != SYNC_GO)
-		return rt_fail(err, EPIPE, "runt went away during the createRuntime hooks");
-	c->pid = m.pid;
+	if ((r = ask_runt(c, sync, SYNC_HOOKS, err)) < 0)
+		return r;
 	return hook_run_all(&c->spec, HOOK_CREATE_CONTAINER, &c->hooks, "creating", c->pid, err);
+}
+
+/* In a user namespace: the bind sources runt opens for us (mnt_source_open). */
+static int get_sources(struct container *c, int sync, struct rt_err *err)
+{
+	return c->spec.linux.ns[NS_USER].enabled ? ask_runt(c, sync, SYNC_SOURCES, err) : 0;
 }
 
 static int setup_rootfs(struct container *c, int sync, struct rt_err *err)
@@ -320,7 +329,8 @@ static int setup_rootfs(struct container *c, int sync, struct rt_err *err)
 	int r;
 
 	/* a missing cwd is made (as runc and crun do) once "/" is the rootfs: no way out */
-	if ((r = mnt_prepare(&m, err)) < 0 || (r = child_create_hooks(c, sync, err)) < 0 ||
+	if ((r = get_sources(c, sync, err)) < 0 || (r = mnt_prepare(&m, err)) < 0 ||
+	    (r = child_create_hooks(c, sync, err)) < 0 ||
 	    (r = mnt_pivot(&m, c->no_pivot, err)) < 0 ||
 	    (r = late_grandchild(c, &m, sync, err)) < 0 || (r = apply_sysctl(&c->spec, err)) < 0 ||
 	    (r = path_make_in_root(AT_FDCWD, c->proc->cwd, false, err)) < 0)
@@ -549,9 +559,10 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	const struct spec *s = &c->spec;
 	int r;
 
-	if ((r = child_early(c->ns.maps && geteuid(), err)) < 0 || (r = wait_go(sync, err)) < 0 ||
-	    (r = ns_join(&c->ns, s, err)) < 0 || (r = late_maps(c, sync, err)) < 0 ||
-	    (r = undump(false, err)) < 0 || (r = become_root(c, err)) < 0 ||
+	if ((r = child_early(c->ns.maps && geteuid(), err)) < 0 ||
+	    (r = wait_go(c, sync, err)) < 0 || (r = ns_join(&c->ns, s, err)) < 0 ||
+	    (r = late_maps(c, sync, err)) < 0 || (r = undump(false, err)) < 0 ||
+	    (r = become_root(c, err)) < 0 ||
 	    (r = maybe_grandchild(c, sync, late_init(c), err)) < 0 || (r = set_names(c, err)) < 0 ||
 	    (r = new_keyring(c, err)) < 0 || (r = setup_rootfs(c, sync, err)) < 0 ||
 	    (r = set_personality(s, err)) < 0 || (r = apply_process_attrs(c->proc, err)) < 0 ||
@@ -565,7 +576,7 @@ static int join_setup(struct container *c, int sync, char *exe, size_t size, str
 {
 	int r;
 
-	if ((r = child_early(false, err)) < 0 || (r = wait_go(sync, err)) < 0 ||
+	if ((r = child_early(false, err)) < 0 || (r = wait_go(c, sync, err)) < 0 ||
 	    (r = ns_join(&c->ns, &c->spec, err)) < 0 || (r = become_root(c, err)) < 0 ||
 	    (r = apply_process_attrs(c->proc, err)) < 0)
 		return r;
@@ -769,6 +780,31 @@ static int parent_hooks(struct container *c, struct rt_err *err)
 	return 0;
 }
 
+/* The init asks (get_sources); runt answers with what mnt_source_open opens. Where the
+ * init's root cannot be opened, nothing is sent and the init opens every source itself. */
+static int send_sources(struct container *c, struct rt_err *err)
+{
+	struct sync_msg m = { .type = SYNC_SOURCES };
+	char rel[24];
+	int root, fd, r = 0, n = c->trees.n;
+
+	rt_snprintf(rel, sizeof(rel), "%d/root", (int)c->pid);
+	root = openat(procfs_root(err), rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* the init has room for MNT_MAX_TREES fds in all: it opens any source beyond that */
+	for (; root >= 0 && r == 0 && n < MNT_MAX_TREES && m.code < c->spec.nmounts; m.code++) {
+		if ((fd = mnt_source_open(root, &c->spec, m.code)) < 0)
+			continue;
+		r = fdpass_send(c->sync_fd, fd, &m, sizeof(m));
+		close(fd);
+		n++;
+	}
+	if (root >= 0)
+		close(root);
+	if (r < 0 || sync_send(c->sync_fd, SYNC_GO, 0, NULL) < 0)
+		return child_died(c, err);
+	return 0;
+}
+
 /* Until READY (an init) or EOF (an exec'd process: the socket closed on execve). */
 static int drive_child(struct container *c, bool joining, struct rt_err *err)
 {
@@ -805,6 +841,10 @@ static int drive_child(struct container *c, bool joining, struct rt_err *err)
 			break;
 		case SYNC_HOOKS:
 			if ((r = parent_hooks(c, err)) < 0)
+				return r;
+			break;
+		case SYNC_SOURCES:
+			if ((r = send_sources(c, err)) < 0)
 				return r;
 			break;
 		case SYNC_ERROR:

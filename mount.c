@@ -347,6 +347,35 @@ int mnt_trees_prepare(struct mnt_trees *t, const struct spec *s, const char *bun
 	return r;
 }
 
+/* Whether path is base or below it. */
+static bool is_under(const char *path, const char *base)
+{
+	size_t n = strlen(base);
+
+	return !strncmp(path, base, n) && (path[n] == '/' || !path[n] || n == 1);
+}
+
+/* Issue 18: an init in a user namespace may not search a root-only directory above a bind
+ * source, which runc and crun bind all the same. So runt opens each plain bind source with
+ * its own privileges, resolved as the init would (from the init's root, root = its
+ * /proc/<pid>/root, so the fd lives in the init's mount namespace), and hands it over.
+ * Not a source inside the rootfs (the image shapes that path) nor a relative one (inside
+ * the bundle): the init opens those itself, as before. */
+int mnt_source_open(int root, const struct spec *s, int i)
+{
+	static char clean[4096], rootfs[4096];
+	static struct mopts o;
+	const struct spec_mount *sm = &s->mounts[i];
+	struct rt_err err;
+
+	if (parse_options(sm, &o, &err) < 0 || !o.bind || o.idmap || !sm->source ||
+	    *sm->source != '/')
+		return -1;
+	path_clean(sm->source, clean, sizeof(clean));
+	path_clean(s->root_path, rootfs, sizeof(rootfs));
+	return is_under(clean, rootfs) ? -1 : path_open_in_root(root, clean, O_PATH);
+}
+
 void mnt_trees_close(struct mnt_trees *t)
 {
 	for (int i = 0; i < t->n; i++)
@@ -432,10 +461,13 @@ static int target_reopen(struct mnt_ctx *m, const char *dest, struct mnt_target 
 	return 0;
 }
 
-static int bind_source(const char *src, char *path, size_t size, bool *is_file, struct rt_err *err)
+/* given: the source as runt opened it (mnt_source_open), else -1: the init opens it. */
+static int bind_source(const char *src, int given, char *path, size_t size, bool *is_file,
+		       struct rt_err *err)
 {
 	struct stat st;
-	int fd = rt_open(src, O_PATH | O_CLOEXEC);
+	int fd =
+	    given >= 0 ? rt_fcntl(given, F_DUPFD_CLOEXEC, 0) : rt_open(src, O_PATH | O_CLOEXEC);
 
 	if (fd < 0)
 		return rt_sysfail(err, "open source %s", src);
@@ -472,8 +504,8 @@ static int mount_cgroup(struct mnt_ctx *m, struct mnt_target *t, struct mopts *o
 	return 0;
 }
 
-static int mount_bind(struct mnt_ctx *m, const char *source, const char *dest, struct mopts *o,
-		      struct mnt_target *t, struct rt_err *err)
+static int mount_bind(struct mnt_ctx *m, const char *source, int given, const char *dest,
+		      struct mopts *o, struct mnt_target *t, struct rt_err *err)
 {
 	char src[64];
 	bool is_file = false;
@@ -481,7 +513,7 @@ static int mount_bind(struct mnt_ctx *m, const char *source, const char *dest, s
 
 	if (!source)
 		return rt_fail(err, EINVAL, "bind mount without a source");
-	if ((sfd = bind_source(source, src, sizeof(src), &is_file, err)) < 0)
+	if ((sfd = bind_source(source, given, src, sizeof(src), &is_file, err)) < 0)
 		return sfd;
 	r = t->proc == PROC_ROOT && !procfs_is(sfd) ? rt_fail(err, EPERM, inside_proc, source)
 						    : target_open(m, dest, is_file, t, err);
@@ -727,7 +759,7 @@ static int mount_fs(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts
 	t->fd = -1;
 	o->bind = true;
 	o->flags |= MS_BIND | MS_REC;
-	return mount_bind(m, "/sys", sm->destination, o, t, err);
+	return mount_bind(m, "/sys", -1, sm->destination, o, t, err);
 }
 
 /* The tree runt idmapped before clone: a detached mount moved onto the destination by fd. */
@@ -763,7 +795,7 @@ static int do_mount(struct mnt_ctx *m, int i, const struct spec_mount *sm, struc
 	}
 	if (!o->bind)
 		return mount_fs(m, sm, o, t, err);
-	return mount_bind(m, sm->source, sm->destination, o, t, err);
+	return mount_bind(m, sm->source, tree_fd(m, i), sm->destination, o, t, err);
 }
 
 /* A bind mount ignores every flag but MS_BIND|MS_REC: the rest needs a remount. */
@@ -995,14 +1027,6 @@ static int mountinfo_point(const char *line, char *mp, size_t size)
 	memcpy(mp, p, e - p);
 	mp[e - p] = '\0';
 	return 0;
-}
-
-/* Whether path is base or below it. */
-static bool is_under(const char *path, const char *base)
-{
-	size_t n = strlen(base);
-
-	return !strncmp(path, base, n) && (path[n] == '/' || !path[n] || n == 1);
 }
 
 /* fn on each mount point in turn, until it fails; read through runt's procfs, as the

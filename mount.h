@@ -17,7 +17,9 @@
 struct mnt_trees {
 	int n;
 	int index[MNT_MAX_TREES]; /* of .mounts[] */
-	int fd[MNT_MAX_TREES];	  /* open_tree fd, idmapped, not attached anywhere yet */
+	/* open_tree fd, idmapped, not attached anywhere yet; in the init also a bind source
+	 * runt opened (mnt_source_open); one spare slot: wait_go receives into it */
+	int fd[MNT_MAX_TREES + 1];
 };
 
 struct mnt_ctx {
@@ -38,6 +40,9 @@ struct mnt_ctx {
 int mnt_trees_prepare(struct mnt_trees *t, const struct spec *s, const char *bundle, int userns_fd,
 		      struct rt_err *err);
 void mnt_trees_close(struct mnt_trees *t);
+/* In runt, for an init in a user namespace: .mounts[i]'s source opened with runt's
+ * privileges from root (the init's root), or -1 when the init opens it itself. */
+int mnt_source_open(int root, const struct spec *s, int i);
 
 /* Everything up to pivot_root: propagation, the rootfs bind, spec mounts, /dev, devices. */
 int mnt_prepare(struct mnt_ctx *m, struct rt_err *err);

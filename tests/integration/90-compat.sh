@@ -2,7 +2,8 @@
 # 90-compat.sh - behaviours runt shares with runc 1.1 and crun 1.8 (issue 18): HOME from the
 # image's passwd, a missing cwd created inside the rootfs, unknown capabilities warned about
 # and skipped, sysctls that contradict hostname/domainname refused, the cgroup bind keeps its
-# options, exec --cgroup's forms, unified keys as the kernel names them.
+# options, bind sources below root-only directories with a user namespace, exec --cgroup's
+# forms, unified keys as the kernel names them.
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
 
@@ -124,6 +125,51 @@ if [ -n "$MNT" ]; then
 	leftovers_check "cgroup bind"
 else
 	skip "cgroup bind options" "no cgroup2 mount"
+fi
+
+# --- 6. bind sources below a root-only directory, into a user namespace (0 -> 100000) ---
+# runc and crun open the sources with the runtime's privileges; runt too (mnt_source_open),
+# plain and through a symlink, and no fd of them is left to the init or its program.
+if [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 0)" -gt 0 ]; then
+	mkdir -p "$WORK/locked/dir" "$WORK/shut"
+	echo in-dir >"$WORK/locked/dir/file"
+	echo a-file >"$WORK/locked/file"
+	echo shut >"$WORK/shut/file"
+	ln -s "$WORK/locked/dir" "$WORK/locked/link"
+	chmod 0700 "$WORK/locked"
+	chmod 0000 "$WORK/shut"
+	mb() { printf '{"destination": "%s", "type": "bind", "source": "%s", "options": [%s]}' "$@"; }
+	id=$(cid locked)
+	B=$(RUNT_USERNS=1 RUNT_EXTRA_MOUNTS="$(mb /d "$WORK/locked/dir" '"rbind", "ro"'),
+		$(mb /f "$WORK/locked/file" '"bind"'), $(mb /l "$WORK/locked/link" '"rbind"'),
+		$(mb /s "$WORK/shut" '"rbind"')" \
+		bundle lockedb /bin/probe read /d/file read /f read /l/file read /s/file fds)
+	mkdir -p "$B/rootfs/d" "$B/rootfs/l" "$B/rootfs/s" && : >"$B/rootfs/f"
+	rt_create "$id" "$B"
+	check_rc "create: bind sources below 0700/0000 root dirs into a user namespace" 0
+	rtc state "$id"
+	pid=$(json_get pid "$OUT")
+	# what the init holds while it waits for start: nothing of the sources (the fds runt
+	# passed are closed), only what runt itself was given and the exec fifo
+	fds=$(ls -l /proc/"$pid"/fd 2>/dev/null)
+	check_match "the created init's fds are readable" exec.fifo "$fds"
+	check_nomatch "... and none is a bind source" "$WORK/(locked/|shut\$)" "$fds"
+	rtc start "$id"
+	wait_status "$id" stopped 5
+	out=$(cout "$id")
+	check_eq "a directory below a 0700 root dir is bound" in-dir "$(kv read./d/file "$out")"
+	check_eq "a file below a 0700 root dir is bound" a-file "$(kv read./f "$out")"
+	check_eq "a symlink below a 0700 root dir is followed and bound" in-dir \
+		"$(kv read./l/file "$out")"
+	check_eq "a 0000 root dir is bound (its content stays the host root's)" "error EACCES" \
+		"$(kv read./s/file "$out")"
+	check_match "the program lists its fds" "^fd.1=" "$out"
+	check_nomatch "... and holds no bind source" "^fd.*$WORK/(locked/|shut\$)" "$out"
+	rtc delete "$id"
+	leftovers_check "bind sources below root-only directories"
+	chmod 0755 "$WORK/locked" "$WORK/shut"
+else
+	skip "bind sources below root-only directories" "no user namespaces"
 fi
 
 # --- 7. exec --cgroup: runc's [<controller>:]<path> ---
