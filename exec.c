@@ -571,6 +571,22 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	return finish_process(c, sync, exe, size, err);
 }
 
+/* A container without a mount namespace shares ours: its init only chrooted, and so do
+ * we, into the init's root (through runt's verified procfs; the bundle's config.json may
+ * have changed since, the init's root has not). In its user namespace, where a rootless
+ * runt's child has CAP_SYS_CHROOT too. */
+static int enter_root(const struct container *c, struct rt_err *err)
+{
+	char rel[24];
+
+	if (c->spec.linux.ns[NS_MNT].enabled)
+		return 0;
+	rt_snprintf(rel, sizeof(rel), "%d/root", (int)c->st.pid);
+	if (fchdir(procfs_root(err)) < 0 || chroot(rel) < 0)
+		return rt_sysfail(err, "chroot /proc/%s", rel);
+	return 0;
+}
+
 /* exec: the same process setup inside an existing container (no mounts, no names). */
 static int join_setup(struct container *c, int sync, char *exe, size_t size, struct rt_err *err)
 {
@@ -578,7 +594,7 @@ static int join_setup(struct container *c, int sync, char *exe, size_t size, str
 
 	if ((r = child_early(false, err)) < 0 || (r = wait_go(c, sync, err)) < 0 ||
 	    (r = ns_join(&c->ns, &c->spec, err)) < 0 || (r = become_root(c, err)) < 0 ||
-	    (r = apply_process_attrs(c->proc, err)) < 0)
+	    (r = enter_root(c, err)) < 0 || (r = apply_process_attrs(c->proc, err)) < 0)
 		return r;
 	/* the process forked into a joined pid namespace holds no host /proc (issue 17) */
 	procfs_close();

@@ -1082,16 +1082,20 @@ static int parent_private(const char *root, struct rt_err *err)
 	return 0;
 }
 
-/* pivot_root needs the new root to be a mount point. */
+/* pivot_root needs the new root to be a mount point. Without a mount namespace (nothing to
+ * mount then: runtime.c) the rootfs is only opened, for the chroot. */
 static int bind_rootfs(struct mnt_ctx *m, struct rt_err *err)
 {
 	const char *root = m->s->root_path;
 	int r;
 
-	if (maybe_shared(m->s) && (r = parent_private(root, err)) < 0)
-		return r;
-	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return rt_sysfail(err, "bind rootfs %s", root);
+	if (m->s->linux.ns[NS_MNT].enabled) {
+		if ((r = root_propagation(m->s, err)) < 0 ||
+		    (maybe_shared(m->s) && (r = parent_private(root, err)) < 0))
+			return r;
+		if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return rt_sysfail(err, "bind rootfs %s", root);
+	}
 	m->rootfd = rt_open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (m->rootfd < 0)
 		return rt_sysfail(err, "open rootfs %s", root);
@@ -1161,7 +1165,7 @@ int mnt_prepare(struct mnt_ctx *m, struct rt_err *err)
 	int r;
 
 	m->nulltree = -1;
-	if ((r = root_propagation(s, err)) < 0 || (r = bind_rootfs(m, err)) < 0)
+	if ((r = bind_rootfs(m, err)) < 0)
 		return r;
 	/* relative bind sources are relative to the bundle */
 	if (chdir(m->bundle) < 0)
@@ -1209,9 +1213,9 @@ int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
 
 	if (fchdir(m->rootfd) < 0)
 		return rt_sysfail(err, "chdir rootfs");
-	if (no_pivot) {
-		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
-			return rt_sysfail(err, "move rootfs to /");
+	if (no_pivot && mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+		return rt_sysfail(err, "move rootfs to /");
+	if (no_pivot || !m->s->linux.ns[NS_MNT].enabled) {
 		if (chroot(".") < 0)
 			return rt_sysfail(err, "chroot");
 	} else if ((r = pivot_old_root(maybe_shared(m->s), err)) < 0) {

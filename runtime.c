@@ -319,10 +319,15 @@ static int refuse_unsupported(const struct cli *cli, const struct spec *s, struc
 		return rt_fail(err, ENOTSUP,
 			       "config.json: .process.seccomp: a per-process profile is only "
 			       "for exec");
-	if (!s->linux.ns[NS_MNT].enabled)
+	/* runc refuses maskedPaths, readonlyPaths and --no-pivot without one, and makes the
+	 * other mounts in the caller's namespace: runt refuses every mount then, and only
+	 * chroots (mnt_pivot) */
+	if (!s->linux.ns[NS_MNT].enabled &&
+	    (s->nmounts || s->linux.nmasked_paths || s->linux.nreadonly_paths || s->root_readonly ||
+	     s->linux.rootfs_propagation || cli->no_pivot))
 		return rt_fail(err, EINVAL,
-			       "config.json: .linux.namespaces: runt needs a mount "
-			       "namespace");
+			       "config.json: .linux.namespaces: no mount namespace: a mount would "
+			       "be the caller's");
 	if (cli->is_rootless && geteuid() && !s->linux.ns[NS_USER].enabled)
 		return rt_fail(err, EPERM,
 			       "config.json: .linux.namespaces: rootless needs a user namespace");

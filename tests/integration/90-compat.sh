@@ -3,7 +3,7 @@
 # image's passwd, a missing cwd created inside the rootfs, unknown capabilities warned about
 # and skipped, sysctls that contradict hostname/domainname refused, the cgroup bind keeps its
 # options, bind sources below root-only directories with a user namespace, exec --cgroup's
-# forms, unified keys as the kernel names them.
+# forms, unified keys as the kernel names them, a config without a mount namespace.
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
 
@@ -222,5 +222,49 @@ fi
 B=$(RUNT_EXTRA_LINUX='"resources": {"unified": {"hugetlb.2MB.max/../x": "1"}}' bundle uni4 true)
 rt_create "$(cid uni4)" "$B"
 check_err "a unified key with a slash is still refused" 'invalid key'
+
+# --- 9. no mount namespace: run when nothing is to be mounted (chroot into the rootfs, exec
+# too), refused otherwise; either way the caller's mount table is left as it was ---
+root_line() { awk '$5 == "/"' /proc/self/mountinfo; }
+# nomnt NAME ARG...: a bundle without a mount namespace and (unless a knob says otherwise)
+# nothing to mount
+nomnt() {
+	RUNT_NAMESPACES="pid ipc uts network" RUNT_MOUNTS=${RUNT_MOUNTS:-[]} \
+		RUNT_MASKED_PATHS=${RUNT_MASKED_PATHS:-[]} \
+		RUNT_READONLY_PATHS=${RUNT_READONLY_PATHS:-[]} bundle "$@"
+}
+before=$(root_line)
+id=$(cid nomnt)
+B=$(nomnt nomnt /bin/probe sleep 300)
+echo inside >"$B/rootfs/marker"
+rt_create "$id" "$B"
+check_rc "no mount namespace and nothing to mount: create exits 0" 0
+rtc state "$id"
+pid=$(json_get pid "$OUT")
+check_eq "... the init shares the caller's mount namespace" "$(host_ns mnt)" \
+	"$(readlink /proc/"$pid"/ns/mnt 2>/dev/null)"
+check_eq "... and is chrooted into the rootfs" "$B/rootfs" "$(readlink /proc/"$pid"/root 2>/dev/null)"
+rtc start "$id"
+rtc exec "$id" /bin/probe read /marker
+check_eq "exec enters the container's root" "0 inside" "$RC $(kv read./marker "$OUT")"
+rtc delete --force "$id"
+check_eq "the caller's / mount is unchanged (no propagation change)" "$before" "$(root_line)"
+leftovers_check "no mount namespace"
+refused() {
+	rtc run "$@" --bundle "$B" "$(cid nomnt-bad)"
+	check_err "no mount namespace with $what is refused" .linux.namespaces \
+		"no mount namespace: a mount would be the caller's"
+	rm -rf "$B"
+}
+what=.mounts B=$(RUNT_MOUNTS='[{"destination": "/proc", "type": "proc", "source": "proc"}]' \
+	nomnt nomnt-bad /bin/probe id) refused
+what=maskedPaths B=$(RUNT_MASKED_PATHS='["/proc/kcore"]' nomnt nomnt-bad /bin/probe id) refused
+what=readonlyPaths B=$(RUNT_READONLY_PATHS='["/proc/sys"]' nomnt nomnt-bad /bin/probe id) refused
+what=root.readonly B=$(RUNT_READONLY=true nomnt nomnt-bad /bin/probe id) refused
+what=rootfsPropagation B=$(RUNT_EXTRA_LINUX='"rootfsPropagation": "shared"' \
+	nomnt nomnt-bad /bin/probe id) refused
+what="--no-pivot (runc too)" B=$(nomnt nomnt-bad /bin/probe id) refused --no-pivot
+check_eq "refused: the caller's / mount is unchanged" "$before" "$(root_line)"
+leftovers_check "refused without a mount namespace"
 
 done_testing
