@@ -15,14 +15,24 @@
 static const char *const lsm_names[] = { "AppArmor", "SELinux" };
 
 /* apparmorfs exists only when AppArmor is on (what runc reads first); selinuxfs likewise,
- * and runc also wants it writable with a policy loaded: both are so once a host boots. */
+ * but SELinux labels nothing until a policy is loaded: until then every task's context is
+ * "kernel" (libselinux's and runc's test), and a label would fail at the last step. */
 bool lsm_enabled(enum lsm l)
 {
 	struct statfs sf;
+	struct rt_err e;
+	char cur[8] = "";
+	int fd;
 
 	if (l == LSM_APPARMOR)
 		return !access("/sys/kernel/security/apparmor", F_OK);
-	return !statfs("/sys/fs/selinux", &sf) && sf.f_type == SELINUX_MAGIC;
+	if (statfs("/sys/fs/selinux", &sf) || sf.f_type != SELINUX_MAGIC)
+		return false;
+	if ((fd = procfs_open("thread-self/attr/current", O_RDONLY, &e)) >= 0) {
+		read(fd, cur, 6);
+		close(fd);
+	}
+	return strcmp(cur, "kernel");
 }
 
 /* runc refuses them too: a process label in its validation, a profile or a mount label when

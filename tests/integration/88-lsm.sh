@@ -9,7 +9,9 @@ require_runt
 
 AA=false SE=false
 [ -d /sys/kernel/security/apparmor ] && AA=true
-[ -e /sys/fs/selinux/enforce ] && SE=true
+# SELinux with no policy loaded yet labels nothing: every task's context is "kernel" (runt
+# then refuses a label, as runc does)
+[ -e /sys/fs/selinux/enforce ] && [ "$(tr -d '\0' </proc/self/attr/current)" != kernel ] && SE=true
 
 # --- features tells what the host runs ---
 rtc features
