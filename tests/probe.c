@@ -798,7 +798,10 @@ static int do_syscall(char **argv)
 
 	if (lookup(syscalls, argv[0], &nr) < 0)
 		return fprintf(stderr, "probe: unknown syscall %s\n", argv[0]), 2;
-	r = syscall(nr, strtoull(argv[1], NULL, 0), strtoull(argv[2], NULL, 0), 0, 0, 0, 0);
+	/* syscall() reads longs: an unsigned long long in its varargs shifts every argument on
+	 * 32-bit ARM (register pairs), where arguments are 32 bits wide anyway */
+	r = syscall(nr, (long)strtoull(argv[1], NULL, 0), (long)strtoull(argv[2], NULL, 0), 0L, 0L,
+		    0L, 0L);
 	if (r < 0)
 		printf("syscall.%s=error %s\n", argv[0], errno_name(errno));
 	else

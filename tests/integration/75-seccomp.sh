@@ -40,7 +40,10 @@ P='{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 	 "args": [{"index": 0, "value": 4294967296, "op": "SCMP_CMP_GE"}]}]}'
 run_sc args "$P" /bin/probe syscall personality 0xffffffff 0 syscall getppid 0x100000000 0
 check_eq "personality(0xffffffff) hits the rule" "error EPERM" "$(kv syscall.personality "$OUT")"
-check_eq "a 64-bit GE on arg0 hits above 2^32" "error EPERM" "$(kv syscall.getppid "$OUT")"
+case $(uname -m) in
+arm* | i?86) skip "a 64-bit GE on arg0" "arguments are 32 bits wide on $(uname -m)" ;;
+*) check_eq "a 64-bit GE on arg0 hits above 2^32" "error EPERM" "$(kv syscall.getppid "$OUT")" ;;
+esac
 run_sc args2 "$P" /bin/probe syscall personality 0 0 syscall getppid 0xffffffff 0
 check_eq "personality(0) passes" 0 "$(kv syscall.personality "$OUT")"
 check_match "0xffffffff is below 2^32: passes" '^syscall\.getppid=[0-9]' "$OUT"
