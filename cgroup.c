@@ -70,10 +70,13 @@ int cg_own_dir(char *out, size_t size)
 {
 	char own[PATH_MAX];
 	struct rt_err ignored;
+	size_t n;
 
 	if (detect_mode(out, size) == CG_NONE || own_cgroup(own, sizeof(own), &ignored) < 0)
 		return -ENOENT;
-	strlcat(out, own, size);
+	/* glibc before 2.38 has no strlcat (the fuzzers and glibc builds link no libbsd) */
+	if ((n = strlen(out)) < size)
+		rt_strlcpy(out + n, own, size - n);
 	return 0;
 }
 

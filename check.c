@@ -86,7 +86,7 @@ static bool idmap_ok(struct ctx *c, const char *path)
 	int fd;
 	bool ok;
 
-	strlcpy(p, path, PATH_MAX);
+	rt_strlcpy(p, path, PATH_MAX);
 	while ((fd = mnt_tree(AT_FDCWD, p, false)) < 0 && errno == ENOENT && strrchr(p, '/'))
 		strrchr(p, '/')[strrchr(p, '/') == p] = '\0';
 	ok = fd >= 0 && c->userns >= 0 && mnt_idmap(fd, false, c->userns) == 0;
@@ -191,7 +191,7 @@ int chk_run(const char *root, const char *bundle, bool json, char *out, size_t s
 	if (cg_own_dir(c.cg, sizeof(c.cg)) == 0) {
 		rt_snprintf(c.tmp, sizeof(c.tmp), "%s/runt-check.%d", c.cg, (int)getpid());
 		if (mkdir(c.tmp, 0700) < 0)
-			strlcpy(c.tmp, c.cg, sizeof(c.tmp));
+			rt_strlcpy(c.tmp, c.cg, sizeof(c.tmp));
 	}
 	c.userns = ns_userns_fd(&map, 1, &map, 1, err);
 	jw_init(&w, out, size);
