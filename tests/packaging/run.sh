@@ -7,9 +7,12 @@
 # cross compilers stand in for the toolchains they would build. TAP, then "N passed, N failed".
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-# The snapshots: next to the checkout (../shared/vendor), or next to its parent (a worktree).
+# The snapshots: next to the checkout (../shared/vendor), next to its parent (a worktree), or
+# next to the local repository it was cloned from (a CI clone in /tmp).
 if [ -z "${VENDOR:-}" ]; then
-	for VENDOR in "$TOP/../shared/vendor" "$TOP/../../shared/vendor"; do
+	origin=$(git -C "$TOP" config --get remote.origin.url 2>/dev/null) || origin=
+	case $origin in /*) ;; *) origin=$TOP ;; esac
+	for VENDOR in "$TOP/../shared/vendor" "$TOP/../../shared/vendor" "$origin/../shared/vendor"; do
 		[ -f "$VENDOR/bitbake.tar.xz" ] && break
 	done
 fi
