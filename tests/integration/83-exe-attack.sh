@@ -25,15 +25,15 @@ attack_checks() {
 
 # --- exec: the process joining the container ---
 id=$(cid exeattack)
-B=$(bundle exeattack /bin/probe exe-attack 20)
+B=$(bundle exeattack /bin/probe exe-attack 60)
 rt_create "$id" "$B"
 rtc start "$id"
 i=0
-while [ $i -lt 200 ] && ! file_has '^attack\.' "$WORK/$id.out"; do
+while [ $i -lt 600 ] && ! file_has '^attack\.' "$WORK/$id.out"; do
 	rt exec "$id" /bin/probe exit 0 </dev/null >/dev/null 2>&1
 	i=$((i + 1))
 done
-wait_for 20 file_has '^attack\.done=1' "$WORK/$id.out"
+wait_for 60 file_has '^attack\.done=1' "$WORK/$id.out"
 diag "after $i exec: $(cout "$id")"
 attack_checks exec "$(cout "$id")"
 rtc delete --force "$id"
@@ -54,18 +54,18 @@ rtc delete --force "$id"
 # runs from the sealed copy too (seal_for in runtime.c), and shows itself there only after
 # pivot_root (late_init in exec.c)
 id=$(cid exejoin)
-B=$(bundle exejoin /bin/probe exe-attack 20)
+B=$(bundle exejoin /bin/probe exe-attack 60)
 rt_create "$id" "$B"
 rtc start "$id"
 rtc state "$id"
 apid=$(json_get pid "$OUT")
 BB=$(RUNT_NAMESPACES="ipc uts mount pid=/proc/$apid/ns/pid" bundle exejoin-b /bin/probe exit 0)
 i=0
-while [ $i -lt 200 ] && ! file_has '^attack\.' "$WORK/$id.out"; do
+while [ $i -lt 600 ] && ! file_has '^attack\.' "$WORK/$id.out"; do
 	rt run --bundle "$BB" "$(cid exejoin-b)" </dev/null >/dev/null 2>&1
 	i=$((i + 1))
 done
-wait_for 20 file_has '^attack\.done=1' "$WORK/$id.out"
+wait_for 60 file_has '^attack\.done=1' "$WORK/$id.out"
 diag "after $i run: $(cout "$id")"
 attack_checks "run joining a pid namespace" "$(cout "$id")"
 rtc delete --force "$id"
