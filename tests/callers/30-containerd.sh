@@ -24,18 +24,6 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   address = "$SOCK"
 EOT
 
-# start_containerd [PATH]: containerd with our config (and that PATH), ready to serve.
-start_containerd() {
-	PATH=${1:-$PATH} containerd --config "$CTD/config.toml" >>"$CTD/log" 2>&1 &
-	CTD_PID=$!
-	wait_for 60 ctr --address "$SOCK" version
-}
-
-stop_containerd() {
-	kill "$CTD_PID" 2>/dev/null
-	wait "$CTD_PID" 2>/dev/null
-}
-
 c() {
 	timeout 120 ctr --address "$SOCK" -n "$NS" "$@"
 }

@@ -66,16 +66,7 @@ cat >"$CTD/cni/10-runt.conflist" <<EOT
            "dataDir": "$CTD/ipam"}}]}
 EOT
 
-start_containerd() {
-	containerd --config "$CTD/config.toml" >>"$CTD/log" 2>&1 &
-	CTD_PID=$!
-	wait_for 90 ctr --address "$SOCK" version
-}
-
-stop_containerd() {
-	kill "$CTD_PID" 2>/dev/null
-	wait "$CTD_PID" 2>/dev/null
-}
+CTD_WAIT=90 # the CRI plugin starts more than ctr needs (lib.sh start_containerd)
 
 # --- the image: busybox + /pause as an OCI archive, imported into the CRI's namespace ---
 oci_blob() {

@@ -98,6 +98,19 @@ on_tty() {
 	rm -f "$WORK/.in" "$WORK/.tty"
 }
 
+# start_containerd [PATH]: containerd with $CTD/config.toml (and that PATH), serving on
+# $SOCK within CTD_WAIT seconds (default 60); stop_containerd ends it.
+start_containerd() {
+	PATH=${1:-$PATH} containerd --config "$CTD/config.toml" >>"$CTD/log" 2>&1 &
+	CTD_PID=$!
+	wait_for "${CTD_WAIT:-60}" ctr --address "$SOCK" version
+}
+
+stop_containerd() {
+	kill "$CTD_PID" 2>/dev/null
+	wait "$CTD_PID" 2>/dev/null
+}
+
 # pids_of TEXT: pids whose command line contains TEXT (our daemons carry $WORK in theirs).
 pids_of() {
 	for _d in /proc/[0-9]*; do
