@@ -89,7 +89,7 @@ ALL_LDFLAGS = $(RT_LDFLAGS) $(LDFLAGS)
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
 	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c fdpass.c \
-	     fmt.c alloc.c mini.c procfs.c lsm.c check.c
+	     fmt.c alloc.c mini.c procfs.c lsm.c check.c dbus.c
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(filter-out runtime.c,$(SRCS)))
 HDRS      := $(wildcard *.h)
 
