@@ -130,7 +130,7 @@ $(RUNT): $(B)/runtime.o $(LIB_OBJS)
 	@grep -oE 'libc\.a\(($(SLIM_LIBC))\.lo\)' $(B)/runt.map | sort -u | \
 		sed 's/.*(\(.*\)\.lo)/warning: runt links musl'"'"'s \1 (binary size, issue 8): run sh scripts\/slim-libc.sh *.c/' >&2 || true
 
-build/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -I. $< $(LIB_OBJS) $(filter -static,$(RT_LDFLAGS)) -o $@ $(RT_LDLIBS)
 
@@ -154,14 +154,20 @@ deps:
 	@sh tests/deps.sh
 
 # Cross builds (issue 12): runt and the test probe for every CROSS_TARGETS arch, each in
-# build/<arch>/, then the size budgets of every built target (tests/size.sh).
+# build/<arch>/, then the size budgets of every built target (tests/size.sh). The seccomp
+# unit test is built for each target too and run under qemu-user (qemu-arm, qemu-aarch64:
+# a second or two): the target's own syscall table and 32-bit argument compares.
 cross-deps:
 	@sh tests/deps.sh cross
 
 cross: cross-deps
 	@for p in $(CROSS_TARGETS); do \
 		a=$$(echo "$$p" | sed 's/-.*//; s/^arm$$/armv7/'); \
-		$(MAKE) --no-print-directory CROSS_COMPILE=$$p build/$$a/runt build/$$a/tests/probe || exit 1; \
+		$(MAKE) --no-print-directory CROSS_COMPILE=$$p build/$$a/runt build/$$a/tests/probe \
+			build/$$a/tests/test_seccomp || exit 1; \
+		q=qemu-$$(echo "$$p" | sed 's/-.*//'); t=build/$$a/tests/test_seccomp; \
+		$$q $$t >$$t.log 2>&1; r=$$?; grep '^not ok' $$t.log; \
+		echo "$$t ($$q): $$(tail -n 1 $$t.log)"; [ $$r = 0 ] || exit 1; \
 	done
 	@sh tests/size.sh
 
@@ -187,6 +193,11 @@ build/tests/seccomp-diff: tests/seccomp-diff.c seccomp.c json.c err.c log.c fdpa
 build/podman-seccomp.json: tests/podman-seccomp.py /usr/share/containers/seccomp.json
 	@mkdir -p $(@D)
 	python3 tests/podman-seccomp.py /usr/share/containers/seccomp.json $@
+
+# The ARM boards' podman profiles: the arm/arm64 rules, not the host's x86_64 ones.
+build/%/podman-seccomp.json: tests/podman-seccomp.py /usr/share/containers/seccomp.json
+	@mkdir -p $(@D)
+	python3 tests/podman-seccomp.py /usr/share/containers/seccomp.json $@ $*
 
 # After SC_DIFF and PODMAN_SC: a rule's prerequisites are expanded when it is read.
 bench: runt cross build/tests/probe build/bench/true build/bench/rss build/bench/floor build/bench/seccomp-compile \
@@ -290,7 +301,7 @@ BOARD_TIMEOUT ?= 3600
 BOARD_CROSS := $(shell sed -n 's/^CROSS_COMPILE=//p' boards/$(BOARD)/board.conf 2>/dev/null)
 BOARD_TESTS ?=
 ifneq ($(BOARD_CROSS),)
-board-check: cross
+board-check: cross $(if $(PODMAN_SC),build/aarch64/podman-seccomp.json build/armv7/podman-seccomp.json)
 	@mkdir -p build/boards
 	@BOARD_TIMEOUT=$(BOARD_TIMEOUT) FILE_TIMEOUT=1500 RUNT_BOARD_TESTS='$(BOARD_TESTS)' \
 		sh boards/run-board.sh $(BOARD) -- sh tests/board-suite.sh | tee build/boards/$(BOARD).log; \

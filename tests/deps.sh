@@ -2,7 +2,8 @@
 # deps.sh - installs what building runt and running its tests need, when missing (Debian,
 # as root); a quick no-op when everything is there. Called by `make deps`;
 # `sh tests/deps.sh cross` (make cross) installs the ARM cross toolchains instead: Debian's
-# cross gcc and the multiarch musl of arm64 and armhf.
+# cross gcc, the multiarch musl of arm64 and armhf, and qemu-user to run their unit tests
+# (without qemu-user-binfmt: nothing is registered with the host's kernel).
 
 # package:command-or-file that proves it is installed
 NEEDS="musl-tools:/usr/bin/musl-gcc
@@ -24,6 +25,7 @@ if [ "${1:-}" = cross ]; then
 musl-dev:arm64:/usr/bin/aarch64-linux-musl-gcc
 gcc-arm-linux-gnueabihf:/usr/bin/arm-linux-gnueabihf-gcc
 musl-dev:armhf:/usr/bin/arm-linux-musleabihf-gcc
+qemu-user:/usr/bin/qemu-arm
 libjsmn-dev:/usr/include/jsmn.h"
 fi
 

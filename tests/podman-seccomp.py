@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # podman-seccomp.py - converts a containers/common seccomp.json (includes/excludes by caps and
 # arch, archMap) into the OCI linux.seccomp podman would pass to its runtime, for the host
-# arch and podman's default capability set. Test-only (host): `podman-seccomp.py IN OUT`.
+# arch (or MACHINE, as `uname -m` or a build/<arch> name says it: the ARM boards' profiles)
+# and podman's default capability set. Test-only (host): `podman-seccomp.py IN OUT [MACHINE]`.
 import json
 import platform
 import sys
@@ -10,7 +11,8 @@ import sys
 CAPS = {"CAP_" + c for c in ("CHOWN DAC_OVERRIDE FOWNER FSETID KILL NET_BIND_SERVICE SETFCAP "
                              "SETGID SETPCAP SETUID SYS_CHROOT").split()}
 GOARCH = {"x86_64": "amd64", "aarch64": "arm64", "riscv64": "riscv64", "s390x": "s390x",
-          "ppc64le": "ppc64le", "armv7l": "arm", "i686": "386"}[platform.machine()]
+          "ppc64le": "ppc64le", "armv7l": "arm", "armv7": "arm",
+          "i686": "386"}[sys.argv[3] if len(sys.argv) > 3 else platform.machine()]
 SCMP = {"amd64": "SCMP_ARCH_X86_64", "arm64": "SCMP_ARCH_AARCH64", "riscv64": "SCMP_ARCH_RISCV64",
         "s390x": "SCMP_ARCH_S390X", "ppc64le": "SCMP_ARCH_PPC64LE", "arm": "SCMP_ARCH_ARM",
         "386": "SCMP_ARCH_X86"}[GOARCH]

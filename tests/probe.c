@@ -788,6 +788,14 @@ static const struct name_num syscalls[] = {
 	{ "acct", SYS_acct },
 	{ "add_key", SYS_add_key },
 	{ "getppid", SYS_getppid },
+#ifdef SYS_clock_getres_time32 /* musl's name on 32-bit targets: the kernel's clock_getres */
+	{ "clock_getres", SYS_clock_getres_time32 },
+#else
+	{ "clock_getres", SYS_clock_getres },
+#endif
+#ifdef __ARM_NR_cacheflush
+	{ "cacheflush", __ARM_NR_cacheflush }, /* one of ARM's private calls (0xf0002) */
+#endif
 	{ NULL, 0 },
 };
 
