@@ -116,8 +116,9 @@ int ns_parent_prepare(struct ns_plan *pl, const struct spec *s, struct rt_err *e
 		return -err->code;
 	if (!pl->time_in_parent)
 		return 0;
-	if (unshare(CLONE_NEWTIME) < 0)
-		return rt_sysfail(err, "create time namespace");
+	if (unshare(CLONE_NEWTIME) < 0) /* EINVAL: no CONFIG_TIME_NS (none on 32-bit ARM) */
+		return rt_sysfail(err, "create time namespace%s",
+				  errno == EINVAL ? " (the kernel has none)" : "");
 	return pl->time_offsets ? ns_write_time_offsets(s, err) : 0;
 }
 
