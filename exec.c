@@ -169,8 +169,9 @@ static int undump(bool dumpable, struct rt_err *err)
 }
 
 /* An unprivileged runt may write our id maps only while /proc/<pid> is its user's, which
- * it is not once we are not dumpable: we stay dumpable until the maps are written (as
- * runc's init), before anything of the container runs. */
+ * it is not once we are not dumpable: with a new user namespace we stay dumpable until the
+ * maps are written (as runc's init), before anything of the container runs. Our euid
+ * cannot tell whether runt is root: once runt wrote uid_map it reads 0 here. */
 static int child_early(bool dumpable, struct rt_err *err)
 {
 	if (undump(dumpable, err) < 0)
@@ -559,10 +560,9 @@ static int child_setup(struct container *c, int sync, char *exe, size_t size, st
 	const struct spec *s = &c->spec;
 	int r;
 
-	if ((r = child_early(c->ns.maps && geteuid(), err)) < 0 ||
-	    (r = wait_go(c, sync, err)) < 0 || (r = ns_join(&c->ns, s, err)) < 0 ||
-	    (r = late_maps(c, sync, err)) < 0 || (r = undump(false, err)) < 0 ||
-	    (r = become_root(c, err)) < 0 ||
+	if ((r = child_early(c->ns.maps, err)) < 0 || (r = wait_go(c, sync, err)) < 0 ||
+	    (r = ns_join(&c->ns, s, err)) < 0 || (r = late_maps(c, sync, err)) < 0 ||
+	    (r = undump(false, err)) < 0 || (r = become_root(c, err)) < 0 ||
 	    (r = maybe_grandchild(c, sync, late_init(c), err)) < 0 || (r = set_names(c, err)) < 0 ||
 	    (r = new_keyring(c, err)) < 0 || (r = setup_rootfs(c, sync, err)) < 0 ||
 	    (r = set_personality(s, err)) < 0 || (r = apply_process_attrs(c->proc, err)) < 0 ||

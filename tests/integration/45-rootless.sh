@@ -74,6 +74,24 @@ check_eq "the process is root in its user namespace" 0 "$(kv uid "$OUT")"
 check_match "no writable cgroup and no limits: a warning, no cgroup" \
 	"warning: rootless: .*running without a cgroup" "$ERR"
 
+# --- the init becomes non-dumpable only after both maps: it once did so as soon as it saw
+# euid 0, i.e. once uid_map was written, and gid_map was then refused (EACCES on the Linux
+# 6.1 board, by timing). strace holds the init's first geteuid() and runt after each write,
+# which makes that interleaving certain. ---
+ST="strace -f -o /dev/null -e trace=geteuid,write"
+if $ST -e inject=geteuid:delay_enter=1 true 2>/dev/null; then
+	B=$(ubundle race /bin/probe id)
+	setpriv --reuid="$RUID" --regid="$RGID" --clear-groups env XDG_RUNTIME_DIR="$XDG" \
+		timeout "$RT_TIMEOUT" $ST -e inject=geteuid:delay_enter=200000:when=1 \
+		-e inject=write:delay_exit=300000 "$RUNT" run --bundle "$B" "$(cid race)" \
+		</dev/null >"$WORK/.out" 2>"$WORK/.err"
+	RC=$? OUT=$(cat "$WORK/.out") ERR=$(cat "$WORK/.err")
+	check_rc "gid_map is written after the init saw uid_map" 0
+	check_eq "... and the process runs as root in its namespace" 0 "$(kv gid "$OUT")"
+else
+	skip "maps against a slow runt" "no strace with syscall delays"
+fi
+
 # --- state in $XDG_RUNTIME_DIR/runt; exec, kill, delete without a cgroup ---
 id=$(cid det)
 B=$(ubundle det /bin/probe sleep 60)
