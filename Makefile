@@ -89,7 +89,7 @@ ALL_LDFLAGS = $(RT_LDFLAGS) $(LDFLAGS)
 
 SRCS      := runtime.c err.c json.c spec.c state.c log.c exec.c ns.c caps.c mount.c tty.c \
 	     signals.c cgroup.c resources.c devices.c path.c hooks.c notify.c seccomp.c fdpass.c \
-	     fmt.c alloc.c mini.c procfs.c lsm.c check.c dbus.c
+	     fmt.c alloc.c mini.c procfs.c lsm.c check.c dbus.c inflate.c
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(filter-out runtime.c,$(SRCS)))
 HDRS      := $(wildcard *.h)
 
@@ -216,7 +216,7 @@ test-unit: $(UNIT_BINS) $(SC_DIFF) $(PODMAN_SC) runt
 # fuzzes each harness N seconds; fuzz-check (in check) replays the committed corpus and every
 # past crash, then fuzzes each FUZZ_CHECK_SECONDS.
 FUZZ_CC       ?= clang
-FUZZ_TARGETS  := config process resources seccomp state
+FUZZ_TARGETS  := config process resources seccomp state inflate
 FUZZ_CFLAGS   := -g -O1 -std=c11 -D_GNU_SOURCE -Ibuild/include \
 		 -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJS     := $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out runtime.c mount.c,$(SRCS)))
@@ -232,8 +232,10 @@ build/fuzz/librunt.a: $(FUZZ_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
+# inflate is fuzzed against zlib (test-only: runt has its own inflater).
+build/fuzz/fuzz-inflate: FUZZ_LIBS := -lz
 build/fuzz/fuzz-%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/librunt.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -I. -fsanitize=fuzzer $< build/fuzz/librunt.a -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -I. -fsanitize=fuzzer $< build/fuzz/librunt.a -o $@ $(FUZZ_LIBS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)

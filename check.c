@@ -15,6 +15,7 @@
 #include "compat.h"
 #include "devices.h"
 #include "fmt.h"
+#include "inflate.h"
 #include "json.h"
 #include "mini.h"
 #include "mount.h"
@@ -141,7 +142,7 @@ __attribute__((optimize("no-jump-tables"))) static bool probe(struct ctx *c, cha
 }
 
 /* "CONFIG_X=y" or "CONFIG_X is not set" per option, from the kernel's config when readable
- * (/boot/config-<release>; /proc/config.gz would need an inflater: ~7 KB). */
+ * (/boot/config-<release>, else /proc/config.gz). */
 static void config_state(struct jw *w, const char *opt, const char *cfg)
 {
 	char key[48];
@@ -159,20 +160,31 @@ static void config_state(struct jw *w, const char *opt, const char *cfg)
 		  hit ? (int)strcspn(hit + n, "\n") : 0, hit ? hit + n : "");
 }
 
+/* The whole file into buf (one read: a file, a /proc file): its length, or -1 when it is
+ * unreadable or fills buf (too large). */
+static ssize_t slurp(const char *path, char *buf, size_t size)
+{
+	int fd = rt_open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size);
+
+	if (fd >= 0)
+		close(fd);
+	return (size_t)n < size ? n : -1;
+}
+
 static const char *read_config(char *cfg, size_t size)
 {
+	static char gz[1 << 17];
 	struct utsname u;
 	char path[128];
-	ssize_t n = -1;
-	int fd;
+	ssize_t n;
 
 	uname(&u);
 	rt_snprintf(path, sizeof(path), "/boot/config-%s", u.release);
-	if ((fd = rt_open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		cfg[0] = '\n';
-		n = read(fd, cfg + 1, size - 2);
-		close(fd);
-	}
+	cfg[0] = '\n';
+	if ((n = slurp(path, cfg + 1, size - 2)) <= 0 &&
+	    (n = slurp("/proc/config.gz", gz, sizeof(gz))) > 0)
+		n = gz_inflate(gz, (size_t)n, cfg + 1, size - 2);
 	return n > 0 ? (cfg[n + 1] = '\0', cfg) : NULL;
 }
 

@@ -18,7 +18,8 @@ git:/usr/bin/git
 libseccomp-dev:/usr/include/seccomp.h
 golang-github-containers-common:/usr/share/containers/seccomp.json
 clang:/usr/bin/clang
-libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/include/fuzzer/FuzzedDataProvider.h"
+libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/include/fuzzer/FuzzedDataProvider.h
+zlib1g-dev:/usr/include/zlib.h"
 
 if [ "${1:-}" = cross ]; then
 	NEEDS="gcc-aarch64-linux-gnu:/usr/bin/aarch64-linux-gnu-gcc

@@ -281,20 +281,20 @@ static int do_enosys(char **argv)
 	static const struct {
 		const char *name;
 		int nr; /* the same on every architecture for syscalls this recent */
-	} table[] = { { "pidfd_send_signal", 424 }, /* 5.1 */
-		      { "open_tree", 428 },	    /* 5.2, as move_mount */
-		      { "move_mount", 429 },
-		      { "pidfd_open", 434 },	  /* 5.3 */
-		      { "clone3", 435 },	  /* 5.3 */
-		      { "close_range", 436 },	  /* 5.9 */
-		      { "openat2", 437 },	  /* 5.6 */
-		      { "mount_setattr", 442 } }; /* 5.12 */
+	} table[] = { { "seccomp", SYS_seccomp }, /* not recent: for runt check's test */
+		      { "bpf", SYS_bpf },	  { "pidfd_send_signal", 424 }, /* 5.1 */
+		      { "open_tree", 428 },				 /* 5.2, as move_mount */
+		      { "move_mount", 429 },	  { "pidfd_open", 434 }, /* 5.3 */
+		      { "clone3", 435 },				 /* 5.3 */
+		      { "close_range", 436 },				 /* 5.9 */
+		      { "openat2", 437 },				 /* 5.6 */
+		      { "mount_setattr", 442 } };			 /* 5.12 */
 	/* musl-gcc sees no linux/ headers: classic BPF by hand (ld nr; jeq; ret) */
 	struct insn {
 		uint16_t code;
 		uint8_t jt, jf;
 		uint32_t k;
-	} f[20] = { { 0x20, 0, 0, 0 } };
+	} f[24] = { { 0x20, 0, 0, 0 } };
 	struct {
 		unsigned short len;
 		struct insn *filter;

@@ -69,6 +69,42 @@ fi
 rtc check --format yaml
 check_err "an unknown format is refused" 'unknown format "yaml"'
 
+# The CONFIG_ options of missing items carry their state from the kernel's config:
+# /boot/config-<release> (Debian's kernels, the x86 boards), else /proc/config.gz (this build
+# machine's kernel: IKCONFIG, no /boot config; runt inflates it itself). seccomp and bpf
+# failing ENOSYS make two items with options missing.
+if [ -r "/boot/config-$(uname -r)" ]; then
+	KSRC=/boot/config-$(uname -r) KCFG=$(cat "$KSRC")
+elif [ -r /proc/config.gz ]; then
+	KSRC=/proc/config.gz KCFG=$(gzip -dc /proc/config.gz)
+else
+	KSRC= KCFG=
+fi
+if [ -x "$PROBE" ]; then
+	OUT=$("$PROBE" enosys seccomp,bpf "$RUNT" check 2>&1)
+	check_match "seccomp failing ENOSYS: missing, with its option" \
+		'^seccomp +missing: disables linux\.seccomp; CONFIG_SECCOMP_FILTER' "$OUT"
+	# each option as reported: NAME=VALUE, "NAME is not set", or NAME alone (no config)
+	OPTS=$(printf '%s\n' "$OUT" | sed -n 's/^[^ ]* *missing: disables [^;]*; //p' | tr ';' '\n' |
+		sed 's/^ *//' | grep .)
+	if [ -n "$KCFG" ]; then
+		bad=$(printf '%s\n' "$OPTS" | while IFS= read -r o; do
+			case $o in
+			*" is not set") printf '%s\n' "$KCFG" | grep -q "^${o% is not set}=" && echo "$o" ;;
+			*=*) printf '%s\n' "$KCFG" | grep -qxF "$o" || echo "$o" ;;
+			*) echo "$o (no state)" ;;
+			esac
+		done)
+		check_eq "every option's state is the one in $KSRC ($(echo "$OPTS" | wc -l) options)" "" "$bad"
+		check_match "... CONFIG_CGROUP_BPF and CONFIG_SECCOMP_FILTER among them" \
+			'CONFIG_CGROUP_BPF(=| is not set).*CONFIG_SECCOMP_FILTER(=| is not set)' \
+			"$(echo $OPTS)"
+	else
+		check_eq "no kernel config readable: options named without a state" "" \
+			"$(printf '%s\n' "$OPTS" | grep -E '=| is not set')"
+	fi
+fi
+
 # Old kernel: a default container still runs, the missing syscalls are named.
 if [ -x "$PROBE" ]; then
 	OUT=$("$PROBE" enosys clone3,pidfd_open,openat2,open_tree,mount_setattr,close_range "$RUNT" check 2>&1)
