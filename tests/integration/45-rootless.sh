@@ -99,6 +99,9 @@ urt run -d --bundle "$B" "$id"
 check_rc "run -d as $RU exits 0" 0
 check "the state lives in \$XDG_RUNTIME_DIR/runt" test -f "$XDG/runt/$id/state.json"
 check_eq "the state records no cgroup" "" "$(json_get cgroup "$(cat "$XDG/runt/$id/state.json")")"
+pid=$(json_get pid "$(cat "$XDG/runt/$id/state.json" 2>/dev/null)")
+check_eq "a map of the user's own ids: setgroups denied first (the kernel's rule)" deny \
+	"$(cat "/proc/$pid/setgroups" 2>/dev/null)"
 urt exec "$id" /bin/probe id
 check_rc "exec joins the user namespace first" 0
 check_eq "exec: root in the container" 0 "$(kv uid "$OUT")"
@@ -111,6 +114,15 @@ B=$(RUNT_NAMESPACES="pid ipc uts mount" bundle nouser /bin/probe id)
 urt run --bundle "$B" "$(cid nouser)"
 check_err "no user namespace: a clear error" "rootless needs a user namespace"
 check "... and no state" test ! -e "$XDG/runt/$(cid nouser)"
+
+# --- no network namespace of its own: sysfs belongs to the host's network namespace, which
+# the user's new user namespace may not mount; the host's /sys is bound instead (runc) ---
+B=$(RUNT_NAMESPACES="pid ipc uts mount" ubundle nonet /bin/probe mountinfo)
+urt run --bundle "$B" "$(cid nonet)"
+check_rc "no network namespace of its own: runs as $RU" 0
+check_match "... /sys is a read-only sysfs" '^mount=/sys type=sysfs opts=ro[,[:space:]]' "$OUT"
+check "... the host's, bound with its submounts" test \
+	"$(printf '%s\n' "$OUT" | grep '^mount=/sys/' | grep -vc '^mount=/sys/firmware ')" -gt 0
 
 # --- limits without a writable cgroup: refused, nothing left ---
 # (a hybrid host refuses it earlier: no pids controller in its cgroup2)
