@@ -487,20 +487,24 @@ static bool is_cgroup_type(const char *type)
 
 /* Without a cgroup namespace a fresh cgroup2 mount would show the host's whole tree;
  * like runc, bind the container's own cgroup instead (finish_mount then remounts it with
- * the options asked for: ro, nosuid, ...). */
+ * the options asked for: ro, nosuid, ...). A user namespace may mount cgroup2 only in a
+ * cgroup namespace of its own: rootless without either gets the host's tree bound (runc). */
 static int mount_cgroup(struct mnt_ctx *m, struct mnt_target *t, struct mopts *o,
 			struct rt_err *err)
 {
 	unsigned long fl = o->flags & ~(MS_BIND | MS_REC);
+	const char *src = m->cgroup;
 
-	if (m->cgroupns || !m->cgroup[0]) {
-		if (mount("cgroup2", t->path, "cgroup2", fl, o->data[0] ? o->data : NULL) < 0)
+	if (m->cgroupns || !*src) {
+		if (mount("cgroup2", t->path, "cgroup2", fl, o->data[0] ? o->data : NULL) == 0)
+			return 0;
+		if (!m->userns || errno != EPERM)
 			return rt_sysfail(err, "mount cgroup2");
-		return 0;
+		src = "/sys/fs/cgroup";
 	}
 	o->bind = true;
-	if (mount(m->cgroup, t->path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return rt_sysfail(err, "bind cgroup %s", m->cgroup);
+	if (mount(src, t->path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return rt_sysfail(err, "bind cgroup %s", src);
 	return 0;
 }
 

@@ -1681,22 +1681,25 @@ static int rootless_mode(struct cli *cli, struct rt_err *err)
 {
 	static const struct flag f = F_BOOL("rootless", 0, is_rootless, "");
 	static char root[PATH_MAX];
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
 	char map[40] = "";
 	int fd = rt_open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
+	bool userns;
 
 	(void)!read(fd, map, sizeof(map) - 1);
 	close(fd);
+	userns = strncmp(map + 22, "4294967295", 10);
 	if (!cli->root) {
 		cli->root = "/run/runt";
-		if (geteuid() && xdg && *xdg) {
+		/* also root in a user namespace (rootless podman), unless $USER says root */
+		if ((geteuid() || (userns && (!user || strcmp(user, "root")))) && xdg && *xdg) {
 			rt_snprintf(root, sizeof(root), "%s/runt", xdg);
 			cli->root = root;
 		}
 	}
 	if (cli->rootless && strcmp(cli->rootless, "auto"))
 		return set_bool(cli, &f, cli->rootless, err);
-	cli->is_rootless = geteuid() || strncmp(map + 22, "4294967295", 10);
+	cli->is_rootless = geteuid() || userns;
 	return 0;
 }
 

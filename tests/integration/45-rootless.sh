@@ -1,9 +1,11 @@
 #!/bin/sh
 # 45-rootless.sh - rootless mode (issue 15), run as an unprivileged user (created here when
-# missing, with /etc/subuid and /etc/subgid ranges): state in $XDG_RUNTIME_DIR/runt, the user
-# namespace it needs, id maps written directly or through newuidmap/newgidmap, no cgroup (with
-# a warning) when none is writable and no limit asks for one, a delegated cgroup when there
-# is one, and `runt spec --rootless` producing a config that runs.
+# missing, with /etc/subuid and /etc/subgid ranges): state in $XDG_RUNTIME_DIR/runt (also as
+# root in a user namespace), the user namespace it needs, id maps written directly (setgroups
+# denied) or through newuidmap/newgidmap, no cgroup (with a warning) when none is writable
+# and no limit asks for one, a delegated cgroup when there is one, the host's device nodes,
+# /sys and /sys/fs/cgroup bound where they may not be mounted, and `runt spec --rootless`
+# producing a config that runs.
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
 command -v setpriv >/dev/null 2>&1 || skip_all "needs setpriv (util-linux)"
@@ -124,6 +126,15 @@ check_match "... /sys is a read-only sysfs" '^mount=/sys type=sysfs opts=ro[,[:s
 check "... the host's, bound with its submounts" test \
 	"$(printf '%s\n' "$OUT" | grep '^mount=/sys/' | grep -vc '^mount=/sys/firmware ')" -gt 0
 
+# --- a cgroup mount without a cgroup namespace: the user namespace may not mount cgroup2,
+# so the host's /sys/fs/cgroup is bound (runc; rootless podman on a cgroup v1 host) ---
+B=$(RUNT_NAMESPACES="pid ipc uts mount network" RUNT_EXTRA_MOUNTS='{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "ro"]}' \
+	ubundle nocgns /bin/probe mountinfo)
+urt run --bundle "$B" "$(cid nocgns)"
+check_rc "a cgroup mount without a cgroup namespace runs as $RU" 0
+check_match "... /sys/fs/cgroup is the host's, bound read-only" \
+	'^mount=/sys/fs/cgroup type=[^ ]* opts=ro[,[:space:]]' "$OUT"
+
 # --- limits without a writable cgroup: refused, nothing left ---
 # (a hybrid host refuses it earlier: no pids controller in its cgroup2)
 B=$(RUNT_EXTRA_LINUX='"resources": {"pids": {"limit": 10}}' ubundle lim /bin/probe id)
@@ -175,13 +186,21 @@ if command -v unshare >/dev/null 2>&1; then
 	id=$(cid inns)
 	B=$(bundle inns /bin/probe stat /dev/null)
 	sed -i 's/, "gid=5"//' "$B/config.json"
-	setpriv --reuid="$RUID" --regid="$RGID" --clear-groups unshare --user --map-root-user \
-		timeout "$RT_TIMEOUT" "$RUNT" --root "$XDG/runt" run --bundle "$B" "$id" \
-		</dev/null >"$WORK/.out" 2>"$WORK/.err"
-	RC=$? OUT=$(cat "$WORK/.out") ERR=$(cat "$WORK/.err")
-	check_rc "root in a user namespace runs a config without one" 0
+	# nsrt USER ARGS...: runt as root in a new user namespace of $RU's, $USER set to USER
+	nsrt() {
+		_u=$1 && shift
+		setpriv --reuid="$RUID" --regid="$RGID" --clear-groups env USER="$_u" \
+			XDG_RUNTIME_DIR="$XDG" unshare --user --map-root-user \
+			timeout "$RT_TIMEOUT" "$RUNT" "$@" </dev/null >"$WORK/.out" 2>"$WORK/.err"
+		RC=$? OUT=$(cat "$WORK/.out") ERR=$(cat "$WORK/.err")
+	}
+	nsrt "$RU" run --bundle "$B" "$id"
+	check_rc "root in a user namespace runs a config without one, state in \$XDG_RUNTIME_DIR" 0
 	check_match "... as rootless: no cgroup, a warning" "running without a cgroup" "$ERR"
 	check_match "... /dev/null is the host's node, bound" "^stat./dev/null=(char|chr) [0-7]+ 65534 65534 1:3\$" "$OUT"
+	# runc's rule: the state root is $XDG_RUNTIME_DIR/runt (above) unless $USER is root
+	nsrt root run --bundle "$B" "$(cid inns2)"
+	check_err "... with USER=root it is /run/runt, where it may not write" "/run/runt"
 else
 	skip "root in a user namespace" "no unshare"
 fi
