@@ -54,6 +54,13 @@ RT_LDFLAGS := -Wl,--gc-sections
 ifeq ($(STATIC),1)
 RT_LDFLAGS := -static $(RT_LDFLAGS)
 endif
+# SYSTEMD_CGROUP=1: --systemd-cgroup asks systemd for a transient scope over D-Bus (dbus.c),
+# as runc and crun do; ~5 KB that the default build has no room for. `make runt-systemd`
+# builds build/systemd/runt with it (the systemd board's tests use that one).
+SYSTEMD_CGROUP ?= 0
+ifeq ($(SYSTEMD_CGROUP),1)
+RT_CFLAGS += -DRUNT_SYSTEMD_CGROUP=1
+endif
 # Size (issue 8): whole-program LTO (one partition: smallest, and no serial-LTRANS
 # warning), position-dependent code (a static binary gains nothing from PIE), no
 # separate code segment padding, no RELRO page, no build-id note. Never -N (RWX segments).
@@ -97,7 +104,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps demo check test-unit test-integration install install-bin install-unit clean fmt \
-	fmt-check bench board-check board-systemd fuzz fuzz-check cross cross-deps packaging-check \
+	fmt-check bench board-check board-systemd runt-systemd fuzz fuzz-check cross cross-deps packaging-check \
 	test-old-kernel board-check-5.10
 
 all: $(RUNT)
@@ -244,7 +251,7 @@ fuzz: deps
 fuzz-check: $(FUZZ_BINS)
 	@sh tests/fuzz/run.sh --check $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
 
-test-integration: runt build/tests/probe $(PODMAN_SC)
+test-integration: runt runt-systemd build/tests/probe $(PODMAN_SC)
 	@sh tests/run-integration.sh
 
 # The suite as on Linux 5.2 (clone3, pidfds, openat2, mount_setattr, close_range failing
@@ -327,10 +334,16 @@ board-check-5.10: runt build/tests/probe
 	@BOARD_TIMEOUT=$(BOARD_TIMEOUT) FILE_TIMEOUT=1500 sh boards/run-board.sh qemu-x86_64-5.10 -- \
 		sh tests/run-integration.sh $(BOARD_510_FILES)
 
+# runt with the systemd cgroup driver (SYSTEMD_CGROUP=1) in its own build directory: the
+# systemd suite's scope, podman and CRI tests use it.
+runt-systemd:
+	@$(MAKE) --no-print-directory B=build/systemd RUNT=build/systemd/runt SYSTEMD_CGROUP=1 \
+		build/systemd/runt
+
 # A second boot, with the host's systemd as PID 1 (BOARD_INIT=systemd): contrib/systemd's
-# unit under a real systemd (tests/systemd). The bundles' rootfs cache is built here: in
-# the guest its ~400 applet links cost half a minute of TCG.
-board-systemd: runt build/tests/probe
+# unit and the systemd cgroup driver under a real systemd (tests/systemd). The bundles'
+# rootfs cache is built here: in the guest its ~400 applet links cost half a minute of TCG.
+board-systemd: runt runt-systemd build/tests/probe build/tests/pause
 	@sh tests/mkbundle.sh build/tests/warm >/dev/null && rm -rf build/tests/warm
 	@BOARD_INIT=systemd BOARD_TIMEOUT=1200 FILE_TIMEOUT=900 sh boards/run-board.sh $(BOARD) -- \
 		sh tests/systemd/run.sh

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "dbus.h"
 #include "devices.h"
 #include "fmt.h"
 #include "log.h"
@@ -43,19 +44,19 @@ static enum cg_mode detect_mode(char *mount, size_t size)
 }
 
 /* Our own cgroup ("0::/path" in /proc/self/cgroup): relative cgroupsPaths live below it,
- * which is what a systemd unit with Delegate=yes hands us. */
-static int own_cgroup(char *out, size_t size, struct rt_err *err)
+ * which is what a systemd unit with Delegate=yes hands us. Also where systemd put a pid. */
+static int proc_cgroup(const char *file, char *out, size_t size, struct rt_err *err)
 {
 	char buf[4096], *line, *save;
 	ssize_t n;
-	int fd = rt_open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	int fd = rt_open(file, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return rt_sysfail(err, "open /proc/self/cgroup");
+		return rt_sysfail(err, "open %s", file);
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0)
-		return rt_sysfail(err, "read /proc/self/cgroup");
+		return rt_sysfail(err, "read %s", file);
 	buf[n] = '\0';
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (!strncmp(line, "0::", 3)) {
@@ -72,7 +73,8 @@ int cg_own_dir(char *out, size_t size)
 	struct rt_err ignored;
 	size_t n;
 
-	if (detect_mode(out, size) == CG_NONE || own_cgroup(own, sizeof(own), &ignored) < 0)
+	if (detect_mode(out, size) == CG_NONE ||
+	    proc_cgroup("/proc/self/cgroup", own, sizeof(own), &ignored) < 0)
 		return -ENOENT;
 	/* glibc before 2.38 has no strlcat (the fuzzers and glibc builds link no libbsd) */
 	if ((n = strlen(out)) < size)
@@ -80,7 +82,7 @@ int cg_own_dir(char *out, size_t size)
 	return 0;
 }
 
-/* "a-b.slice" lives at "a.slice/a-b.slice": every dash-prefix is a parent slice. */
+/* "a-b.slice" lives at "a.slice/a-b.slice": every dash-prefix is a parent slice, none empty. */
 static int expand_slice(const char *slice, char *out, size_t size, struct rt_err *err)
 {
 	size_t len = strlen(slice), n = 0;
@@ -88,7 +90,8 @@ static int expand_slice(const char *slice, char *out, size_t size, struct rt_err
 	out[0] = '\0';
 	if (!len || !strcmp(slice, "-.slice"))
 		return 0;
-	if (len < 7 || strcmp(slice + len - 6, ".slice") || strchr(slice, '/'))
+	if (len < 7 || strcmp(slice + len - 6, ".slice") || strchr(slice, '/') || *slice == '-' ||
+	    slice[len - 7] == '-' || rt_strstr(slice, "--"))
 		return rt_fail(err, EINVAL, "invalid systemd slice \"%s\"", slice);
 	for (const char *d = strchr(slice, '-'); d; d = strchr(d + 1, '-'))
 		n += rt_snprintf(out + n, size - n, "/%.*s.slice", (int)(d - slice), slice);
@@ -113,6 +116,8 @@ static int split_systemd(const char *cpath, char *slice, char *prefix, char *nam
 
 static int systemd_path(const char *cpath, char *out, size_t size, struct rt_err *err)
 {
+	/* runc's default slices (the user manager's live below its own cgroup) */
+	const char *def = geteuid() ? "user.slice" : "system.slice";
 	char slice[256], prefix[256], name[256], sl[PATH_MAX];
 	int r;
 
@@ -120,7 +125,7 @@ static int systemd_path(const char *cpath, char *out, size_t size, struct rt_err
 		return rt_fail(
 		    err, EINVAL,
 		    "cgroupsPath \"%s\": expected slice:prefix:name with --systemd-cgroup", cpath);
-	if ((r = expand_slice(slice[0] ? slice : "system.slice", sl, sizeof(sl), err)) < 0)
+	if ((r = expand_slice(slice[0] ? slice : def, sl, sizeof(sl), err)) < 0)
 		return r;
 	if ((size_t)rt_snprintf(out, size, "%s/%s-%s.scope", sl, prefix, name) >= size)
 		return rt_fail(err, ENAMETOOLONG, "cgroupsPath \"%s\": too long", cpath);
@@ -143,6 +148,11 @@ static int cgroup_rel(const struct spec *s, const char *id, bool systemd, char *
 	int r;
 
 	if (!cpath || !*cpath) {
+		/* runc's default for its systemd driver, ":runc:<id>" */
+		if (RUNT_SYSTEMD_CGROUP && systemd) {
+			rt_snprintf(own, sizeof(own), ":runt:%s", id);
+			return systemd_path(own, rel, size, err);
+		}
 		rt_snprintf(rel, size, "/runt/%s", id);
 		return 0;
 	}
@@ -155,7 +165,7 @@ static int cgroup_rel(const struct spec *s, const char *id, bool systemd, char *
 		rt_strlcpy(rel, cpath, size);
 		return 0;
 	}
-	if ((r = own_cgroup(own, sizeof(own), err)) < 0)
+	if ((r = proc_cgroup("/proc/self/cgroup", own, sizeof(own), err)) < 0)
 		return r;
 	if ((size_t)rt_snprintf(rel, size, "%s/%s", own, cpath) >= size)
 		return rt_fail(err, ENAMETOOLONG, "cgroupsPath \"%s\": too long", cpath);
@@ -188,6 +198,8 @@ int cg_resolve(struct cg *cg, const struct spec *s, const char *id, bool systemd
 	if ((size_t)rt_snprintf(cg->path, sizeof(cg->path), "%s%s", cg->mount, rel) >=
 	    sizeof(cg->path))
 		return rt_fail(err, ENAMETOOLONG, "cgroup path too long");
+	if (RUNT_SYSTEMD_CGROUP && systemd)
+		dbus_bus_path(geteuid() != 0, cg->bus, sizeof(cg->bus));
 	return 0;
 }
 
@@ -445,16 +457,17 @@ static int apply_writes(const char *dir, const struct res_write *w, int n, struc
 	return 0;
 }
 
+static struct res_write plan[RES_MAX_WRITES];
+
 static int apply_res(const char *dir, const struct res *res, struct rt_err *err)
 {
-	static struct res_write w[RES_MAX_WRITES];
 	char probe[PATH_MAX];
 	int n;
 
 	rt_snprintf(probe, sizeof(probe), "%s/io.bfq.weight", dir);
-	n = res_plan(res, (res->io_weight || res->nwdev) && access(probe, F_OK) == 0, w,
+	n = res_plan(res, (res->io_weight || res->nwdev) && access(probe, F_OK) == 0, plan,
 		     RES_MAX_WRITES, err);
-	return n < 0 ? n : apply_writes(dir, w, n, err);
+	return n < 0 ? n : apply_writes(dir, plan, n, err);
 }
 
 /* ---- create ---- */
@@ -479,7 +492,8 @@ static int limit_and_filter(struct cg *cg, const struct res *res, const struct d
 {
 	int r;
 
-	if ((r = enable_ctrls(cg, res->ctrl, err)) < 0 ||
+	/* systemd's scope has what Delegate=yes gave it; its ancestors are systemd's */
+	if (((!RUNT_SYSTEMD_CGROUP || !cg->bus[0]) && (r = enable_ctrls(cg, res->ctrl, err)) < 0) ||
 	    (r = need_ctrls(cg->path, res->ctrl, "config.json: .linux.resources", err)) < 0 ||
 	    (r = apply_res(cg->path, res, err)) < 0)
 		return r;
@@ -505,12 +519,14 @@ static int no_cgroup(struct cg *cg, const struct spec *s, const struct res *res,
 	return 0;
 }
 
+static struct res res;
+static struct dev_prog prog;
+
 /* Everything that can be refused is checked before the first mkdir, so bad input leaves
- * no cgroup behind; a failure after it removes what was made. */
+ * no cgroup behind; a failure after it removes what was made. systemd makes its scope
+ * only with a pid in it: cg_enter. */
 int cg_create(struct cg *cg, struct spec *s, struct rt_err *err)
 {
-	static struct res res;
-	static struct dev_prog prog;
 	int r;
 
 	if ((r = parse_spec_res(s, &res, err)) < 0)
@@ -518,7 +534,8 @@ int cg_create(struct cg *cg, struct spec *s, struct rt_err *err)
 	if (cg->mode == CG_NONE)
 		return 0;
 	if ((r = need_ctrls(cg->mount, res.ctrl, "config.json: .linux.resources", err)) < 0 ||
-	    (r = dev_compile(res.dev, res.ndev, &prog, err)) < 0)
+	    (r = dev_compile(res.dev, res.ndev, &prog, err)) < 0 ||
+	    (RUNT_SYSTEMD_CGROUP && cg->bus[0]))
 		return r;
 	if ((r = mkdir_tree(cg, err)) < 0)
 		return no_cgroup(cg, s, &res, r, err);
@@ -608,10 +625,107 @@ int cg_update(const char *path, const char *file, const char *const flags[RF_COU
 	return r;
 }
 
-int cg_enter(const struct cg *cg, pid_t pid, struct rt_err *err)
+/* ---- systemd ---- */
+
+/* The cgroupfs writes that have a unit property (runc's map for unified keys): systemd gets
+ * the values res_plan converted, and the files are written as well (sd_enter). */
+static const char sd_map[] = "memory.max\0MemoryMax\0memory.low\0MemoryLow\0"
+			     "memory.swap.max\0MemorySwapMax\0cpu.weight\0CPUWeight\0"
+			     "pids.max\0TasksMax\0io.weight\0IOWeight\0cpuset.cpus\0AllowedCPUs\0"
+			     "cpuset.mems\0AllowedMemoryNodes\0cpu.max\0CPUQuotaPerSecUSec\0";
+
+/* A cpuset list ("0-3,8", checked by res_parse) as systemd's bitmask: byte n holds 8n..8n+7. */
+static void sd_bits(struct dbus_msg *m, const char *name, const char *list)
+{
+	unsigned char bits[128] = { 0 };
+	unsigned long a, b, top = 0;
+	char *e;
+
+	for (const char *p = list; *p; p = e + !!*e) {
+		a = b = rt_strtoul(p, &e, 10);
+		if (*e == '-')
+			b = rt_strtoul(e + 1, &e, 10);
+		for (; a <= b && a < 8 * sizeof(bits); a++) {
+			bits[a / 8] |= (unsigned char)(1u << a % 8);
+			top = a / 8 + 1;
+		}
+	}
+	dbus_put(m, "(sv[y", name, "ay");
+	for (unsigned long i = 0; i < top; i++)
+		dbus_put(m, "y", (uint64_t)bits[i]);
+	dbus_put(m, "])");
+}
+
+void cg_sd_props(struct dbus_msg *m, const struct res_write *w, int n)
+{
+	const char *v, *prop;
+	uint64_t x, per;
+	char *e;
+
+	for (int i = 0; i < n; i++)
+		for (const char *f = sd_map; *f; f = prop + strlen(prop) + 1) {
+			prop = f + strlen(f) + 1;
+			v = w[i].value;
+			if (strcmp(w[i].file, f))
+				continue;
+			if (*f == 'c' && f[3] == 's') { /* cpuset.* */
+				sd_bits(m, prop, v);
+				continue;
+			}
+			x = strncmp(v, "max", 3) ? rt_strtoull(v, NULL, 10) : UINT64_MAX;
+			if (!f[7]) { /* cpu.max, "quota [period]": systemd keeps whole percents */
+				per = (e = strchr(v, ' ')) ? rt_strtoull(e, NULL, 10) : 100000;
+				dbus_put(m, "(svt)", "CPUQuotaPeriodUSec", "t", per);
+				if (x != UINT64_MAX)
+					x = (x * 1000000 / per + 9999) / 10000 * 10000;
+			}
+			dbus_put(m, "(svt)", prop, "t", x);
+		}
+}
+
+/* runc's order: the scope with the init in it (systemd's job done), then every limit
+ * written as without systemd; the init waits for runt's GO meanwhile. */
+static int sd_enter(struct cg *cg, pid_t pid, struct rt_err *err)
+{
+	static struct dbus_msg m;
+	char file[32], rel[PATH_MAX], *u = strrchr(cg->path, '/');
+	const char *slice = "-.slice";
+	int r = res_plan(&res, false, plan, RES_MAX_WRITES, err);
+
+	if (r < 0)
+		return r;
+	*u = '\0';
+	if (u > cg->path + strlen(cg->mount))
+		slice = strrchr(cg->path, '/') + 1;
+	/* CollectMode: a failed scope must not linger */
+	dbus_call(&m, 3, false, "StartTransientUnit", "ssa(sv)a(sa(sv))");
+	dbus_put(&m, "ss[((sv[uu])(svb)(svs)(svs)", u + 1, "replace", "PIDs", "au", (uint64_t)pid,
+		 "Delegate", "b", (uint64_t)1, "Slice", "s", slice, "CollectMode", "s",
+		 "inactive-or-failed");
+	*u = '/';
+	cg_sd_props(&m, plan, r);
+	dbus_put(&m, "][(]");
+	if ((r = dbus_job(cg->bus, &m, err)) < 0) {
+		cg->created = r == -ECANCELED; /* the unit exists: delete stops it */
+		return rt_wrap(err, "create cgroup: systemd");
+	}
+	cg->created = true;
+	/* where systemd put the init: the user manager's slices are below its own cgroup */
+	rt_snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	if ((r = proc_cgroup(file, rel, sizeof(rel), err)) < 0)
+		return r;
+	rt_snprintf(cg->path, sizeof(cg->path), "%s%s", cg->mount, rel);
+	if ((r = open_dir(cg, err)) < 0)
+		return r;
+	return limit_and_filter(cg, &res, &prog, err);
+}
+
+int cg_enter(struct cg *cg, pid_t pid, struct rt_err *err)
 {
 	char num[32];
 
+	if (RUNT_SYSTEMD_CGROUP && cg->bus[0])
+		return sd_enter(cg, pid, err);
 	if (!cg->path[0])
 		return 0;
 	rt_snprintf(num, sizeof(num), "%d", (int)pid);
@@ -713,8 +827,20 @@ int cg_remove(const char *path, struct rt_err *err)
 
 /* Once the init is reaped its cgroup is empty as a rule: one rmdir then, no kill, no walk
  * (the kernel refuses it with EBUSY while tasks or child cgroups are left). */
-int cg_destroy(const char *path, struct rt_err *err)
+int cg_destroy(const char *path, const char *bus, struct rt_err *err)
 {
+	static struct dbus_msg m;
+
+	/* systemd's stop would SIGTERM what is left and wait 90 s: killed first. A unit
+	 * already gone (its cgroup emptied) is fine; with the bus dead, the cgroup goes below */
+	if (RUNT_SYSTEMD_CGROUP && *bus) {
+		cg_kill_all(path, SIGKILL, err);
+		dbus_call(&m, 3, false, "StopUnit", "ss");
+		dbus_put(&m, "ss", strrchr(path, '/') + 1, "replace");
+		if (dbus_job(bus, &m, err) < 0 && err->code != ENOENT)
+			log_msg(LOG_WARN, "remove cgroup: systemd: %s", err->msg);
+		rt_clear(err);
+	}
 	if (rmdir(path) == 0 || errno == ENOENT)
 		return 0;
 	cg_kill_all(path, SIGKILL, err);

@@ -11,6 +11,13 @@
 #include "resources.h"
 #include "spec.h"
 
+/* --systemd-cgroup as runc and crun do it: a transient scope made by systemd over D-Bus
+ * (dbus.c), with the limits as its properties. A build option (make SYSTEMD_CGROUP=1, ~5 KB):
+ * without it slice:prefix:name only names a cgroupfs path that runt makes itself. */
+#ifndef RUNT_SYSTEMD_CGROUP
+#define RUNT_SYSTEMD_CGROUP 0
+#endif
+
 enum cg_mode { CG_NONE, CG_UNIFIED, CG_HYBRID };
 
 struct cg {
@@ -20,6 +27,7 @@ struct cg {
 	int dirfd;	      /* for clone3(CLONE_INTO_CGROUP); -1 when none */
 	bool created;	      /* runt made the directory (and must remove it) */
 	bool rootless;	      /* set by the caller after cg_resolve (runc's rootless rules) */
+	char bus[108];	      /* RUNT_SYSTEMD_CGROUP: the bus of systemd's scope, "" without */
 };
 
 /* Find the cgroup2 mount and work out the container's cgroup from cgroupsPath. */
@@ -32,7 +40,8 @@ int cg_create(struct cg *cg, struct spec *s, struct rt_err *err);
  * from runc's flags (enum res_flag), applied live to the cgroup at path. */
 int cg_update(const char *path, const char *file, const char *const flags[RF_COUNT],
 	      struct rt_err *err);
-int cg_enter(const struct cg *cg, pid_t pid, struct rt_err *err);
+/* Put the init there; with a bus, systemd's scope is made for it and the limits applied. */
+int cg_enter(struct cg *cg, pid_t pid, struct rt_err *err);
 void cg_close(struct cg *cg);
 
 /* The directory of our own cgroup in the cgroup2 mount; -ENOENT without cgroup2. */
@@ -43,8 +52,13 @@ int cg_freeze(const char *path, bool freeze, struct rt_err *err);
 int cg_kill_all(const char *path, int sig, struct rt_err *err);
 /* Remove the cgroup and any sub-cgroups the container made (deepest first). */
 int cg_remove(const char *path, struct rt_err *err);
-/* delete: rmdir path; only when tasks or sub-cgroups are left, SIGKILL them and cg_remove. */
-int cg_destroy(const char *path, struct rt_err *err);
+/* delete: rmdir path; only when tasks or sub-cgroups are left, SIGKILL them and cg_remove.
+ * With a bus (a systemd scope), the unit is stopped first. */
+int cg_destroy(const char *path, const char *bus, struct rt_err *err);
+/* The unit properties for the planned cgroupfs writes w (res_plan) systemd has one for. */
+struct dbus_msg;
+void cg_sd_props(struct dbus_msg *m, const struct res_write *w, int n);
+
 /* Host pids in cgroup.procs of path and below, written to out; returns the count. */
 int cg_pids(const char *path, pid_t *out, int max, struct rt_err *err);
 

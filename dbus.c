@@ -14,26 +14,22 @@
 #include "mini.h"
 
 /* Messages are small by construction (names of at most 255 bytes): what would not fit is
- * not copied, and send_msg refuses it. */
-static void raw(struct dbus_msg *m, const void *p, size_t len)
+ * not stored, and xwrite refuses the message. */
+static void byte(struct dbus_msg *m, unsigned c)
 {
-	if (m->n + len <= DBUS_MSG_MAX)
-		memcpy(m->b + m->n, p, len);
-	m->n += len;
+	if (m->n < DBUS_MSG_MAX)
+		m->b[m->n] = (unsigned char)c;
+	m->n++;
 }
 
-static void pad(struct dbus_msg *m, size_t a)
+/* Padding to align, then size bytes of v, little-endian whatever the host is (the header
+ * says 'l'). */
+static void put(struct dbus_msg *m, uint64_t v, size_t size, size_t align)
 {
-	while (m->n % a)
-		raw(m, "", 1);
-}
-
-/* Little-endian whatever the host is: the header says 'l'. */
-static void le(struct dbus_msg *m, uint64_t v, size_t size)
-{
-	pad(m, size);
+	while (m->n % align)
+		byte(m, 0);
 	for (size_t i = 0; i < size; i++)
-		raw(m, &(unsigned char){ (unsigned char)(v >> 8 * i) }, 1);
+		byte(m, (unsigned)(v >> 8 * i));
 }
 
 static void put_at(unsigned char *p, size_t v)
@@ -45,21 +41,22 @@ static void put_at(unsigned char *p, size_t v)
 void dbus_put(struct dbus_msg *m, const char *f, ...)
 {
 	const char *s;
+	size_t n;
 	va_list ap;
 
 	va_start(ap, f);
 	for (; *f; f++)
 		switch (*f) {
 		case '(':
-			pad(m, 8);
+			put(m, 0, 0, 8);
 			/* fallthrough */
 		case ')':
 			break;
 		case '[': /* the length is patched at ']'; the padding to the first element is
 			   * not part of it, and is there even when the array is empty */
-			le(m, 0, 4);
+			put(m, 0, 4, 4);
 			m->arr[m->depth] = m->n - 4;
-			pad(m, *++f == '(' ? 8 : *f == 'y' ? 1 : 4);
+			put(m, 0, 0, *++f == '(' ? 8 : *f == 'y' ? 1 : 4);
 			m->start[m->depth++] = m->n;
 			break;
 		case ']':
@@ -71,16 +68,15 @@ void dbus_put(struct dbus_msg *m, const char *f, ...)
 		case 'g':
 		case 'v':
 			s = va_arg(ap, const char *);
-			le(m, strlen(s), *f == 'g' || *f == 'v' ? 1 : 4);
-			raw(m, s, strlen(s) + 1);
+			n = *f == 'g' || *f == 'v' ? 1 : 4;
+			put(m, strlen(s), n, n);
+			for (n = 0; n <= strlen(s); n++)
+				byte(m, (unsigned char)s[n]);
 			break;
 		default: /* a digit: a header field's code, which opens its struct */
-			if (*f <= '9') {
-				pad(m, 8);
-				le(m, (uint64_t)(*f - '0'), 1);
-			} else {
-				le(m, va_arg(ap, uint64_t), *f == 't' ? 8 : *f == 'y' ? 1 : 4);
-			}
+			n = *f == 't' ? 8 : *f == 'y' || *f <= '9' ? 1 : 4;
+			put(m, *f <= '9' ? (uint64_t)(*f - '0') : va_arg(ap, uint64_t), n,
+			    *f <= '9' ? 8 : n);
 		}
 	va_end(ap);
 }
@@ -99,7 +95,7 @@ void dbus_call(struct dbus_msg *m, uint32_t serial, bool bus, const char *member
 	if (*sig)
 		dbus_put(m, "8vg", "g", sig);
 	dbus_put(m, "]");
-	pad(m, 8);
+	put(m, 0, 0, 8);
 	m->body = m->n;
 }
 
@@ -131,72 +127,69 @@ static const char *get_str(struct dbus_msg *m, size_t lensize)
 	return s;
 }
 
-static int read_to(int fd, struct dbus_msg *m, size_t want, struct rt_err *err)
+/* Reads until m holds want bytes; errno tells why not. */
+static int read_to(int fd, struct dbus_msg *m, size_t want)
 {
-	ssize_t k;
+	ssize_t k = 1;
 
-	if (want > DBUS_MSG_MAX)
-		return rt_fail(err, EMSGSIZE, "D-Bus message too long");
-	for (; m->n < want; m->n += (size_t)k)
-		if ((k = read(fd, m->b + m->n, want - m->n)) <= 0) {
-			errno = k ? errno : ECONNRESET;
-			return rt_sysfail(err, "read from the bus");
-		}
-	return 0;
+	errno = EMSGSIZE;
+	while (want <= DBUS_MSG_MAX && m->n < want && (k = read(fd, m->b + m->n, want - m->n)) > 0)
+		m->n += (size_t)k;
+	if (k <= 0) /* EOF, or SO_RCVTIMEO's EAGAIN */
+		errno = k ? errno == EAGAIN ? ETIMEDOUT : errno : ECONNRESET;
+	return m->n < want ? -1 : 0;
 }
 
-/* One whole message (its first 16 bytes say how long it is); returns its type, with the
- * header fields reply serial (5) and member (3) or error name (4). pos: the body. */
-static int next_msg(int fd, struct dbus_msg *m, uint32_t *reply, const char **name,
-		    struct rt_err *err)
+/* One whole message (its first 16 bytes say how long it is): its type, and its member (3)
+ * or error name (4) header field; pos ends at the body. */
+static int next_msg(int fd, struct dbus_msg *m, const char **name)
 {
-	uint32_t code, end, v;
+	uint32_t code, end;
 	const char *sig, *s;
-	int r;
 
 	m->n = 0;
-	if ((r = read_to(fd, m, 16, err)) < 0)
-		return r;
+	if (read_to(fd, m, 16) < 0)
+		return -1;
 	m->pos = 12;
 	end = get(m, 4) + 16;
 	m->pos = 4;
-	if ((r = read_to(fd, m, ((end + 7) & ~7u) + (size_t)get(m, 4), err)) < 0)
-		return r;
+	if (read_to(fd, m, ((end + 7) & ~7u) + (size_t)get(m, 4)) < 0)
+		return -1;
 	m->bad = m->b[0] != 'l';
-	*reply = 0;
 	*name = "";
 	for (m->pos = 16; !m->bad && m->pos < end; m->pos = (m->pos + 7) & ~(size_t)7) {
 		code = get(m, 1);
 		sig = get_str(m, 1);
-		if (*sig == 'u' && (v = get(m, 4)) && code == 5)
-			*reply = v;
-		else if (*sig != 'u' && (s = get_str(m, *sig == 'g' ? 1 : 4)) &&
-			 (code == 3 || code == 4))
+		s = "";
+		if (*sig == 'u')
+			get(m, 4);
+		else
+			s = get_str(m, *sig == 'g' ? 1 : 4);
+		if (code == 3 || code == 4)
 			*name = s;
 	}
 	m->pos = (end + 7) & ~7u;
-	return m->bad ? rt_fail(err, EBADMSG, "malformed D-Bus message") : m->b[1];
+	errno = EBADMSG;
+	return m->bad ? -1 : m->b[1];
 }
 
-/* The answer to AUTH a byte at a time (messages follow it); then the replies to our serials
- * 1-3 (Hello, AddMatch, the call) and the JobRemoved signal (id, job, unit, result) of the
- * call's job. */
+/* The answer to AUTH a byte at a time (messages follow it): "OK <guid>". Then any error
+ * answers one of our calls (Hello, AddMatch, the call); the call's answer is its job (the
+ * others' are a bus name or nothing); the job's JobRemoved signal (id, job, unit, result)
+ * ends the wait. */
 static int wait_job(int fd, struct dbus_msg *m, struct rt_err *err)
 {
-	char job[256] = "", line[64] = "";
+	char job[256] = "", c = 0, first = 0;
 	const char *s, *name, *unit;
-	uint32_t reply;
-	size_t n = 0;
 	int t;
 
-	while (n < sizeof(line) - 1 && read(fd, line + n, 1) == 1 && line[n] != '\n')
-		n++;
-	if (strncmp(line, "OK ", 3))
-		return rt_fail(err, EACCES, "the bus refused uid %u", (unsigned)geteuid());
-	for (;;) {
-		if ((t = next_msg(fd, m, &reply, &name, err)) < 0)
-			return t;
-		if (t == 4 && !strcmp(name, "JobRemoved")) {
+	while (read(fd, &c, 1) == 1 && c != '\n')
+		first = first ? first : c;
+	errno = EACCES;
+	if (first != 'O')
+		return rt_sysfail(err, "authenticate to the bus as uid %u", (unsigned)geteuid());
+	while ((t = next_msg(fd, m, &name)) > 0) {
+		if (t == 4) {
 			get(m, 4);
 			s = get_str(m, 4);
 			unit = get_str(m, 4);
@@ -208,24 +201,25 @@ static int wait_job(int fd, struct dbus_msg *m, struct rt_err *err)
 			continue;
 		}
 		s = get_str(m, 4);
-		if (t == 3 && reply && reply <= 3)
+		if (t == 3)
 			return rt_fail(err, rt_strstr(name, ".NoSuchUnit") ? ENOENT : EIO, "%s: %s",
 				       name, s);
-		if (t == 2 && reply == 3)
+		if (*s == '/')
 			rt_strlcpy(job, s, sizeof(job));
 	}
+	return rt_sysfail(err, "read from the bus");
 }
 
 void dbus_bus_path(bool user, char *out, size_t size)
 {
 	const char *a = getenv(user ? "DBUS_SESSION_BUS_ADDRESS" : "DBUS_SYSTEM_BUS_ADDRESS");
 
-	if (a && (a = rt_strstr(a, "unix:path=")))
+	a = a ? rt_strstr(a, "unix:path=") : NULL;
+	if (a)
 		rt_snprintf(out, size, "%.*s", (int)strcspn(a + 10, ",;"), a + 10);
-	else if (user)
-		rt_snprintf(out, size, "%s/bus", getenv("XDG_RUNTIME_DIR"));
 	else
-		rt_strlcpy(out, "/run/dbus/system_bus_socket", size);
+		rt_snprintf(out, size, "%s%s", user ? getenv("XDG_RUNTIME_DIR") : "",
+			    user ? "/bus" : "/run/dbus/system_bus_socket");
 }
 
 static int xwrite(int fd, const void *b, size_t n, struct rt_err *err)
@@ -248,8 +242,7 @@ int dbus_job(const char *path, struct dbus_msg *call, struct rt_err *err)
 	static struct dbus_msg m;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { 30, 0 }; /* systemd answers in ms; a hung bus must not hang runt */
-	char uid[16], a[64] = "\0AUTH EXTERNAL ";
-	size_t n = 15;
+	char uid[16], hex[32], *h = hex, *a = (char *)m.b;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
 
 	rt_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
@@ -261,12 +254,15 @@ int dbus_job(const char *path, struct dbus_msg *call, struct rt_err *err)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	rt_snprintf(uid, sizeof(uid), "%u", (unsigned)geteuid());
 	for (char *p = uid; *p; p++) {
-		a[n++] = '3';
-		a[n++] = *p;
+		*h++ = '3';
+		*h++ = *p;
 	}
-	memcpy(a + n, "\r\nBEGIN\r\n", 9);
+	*h = '\0';
+	r = rt_snprintf(a, 64, "%cAUTH EXTERNAL %s\r\nBEGIN\r\n", 0, hex);
+	if ((r = xwrite(fd, a, (size_t)r, err)) < 0)
+		goto out;
 	dbus_call(&m, 1, true, "Hello", "");
-	if ((r = xwrite(fd, a, n + 9, err)) < 0 || (r = send_msg(fd, &m, err)) < 0)
+	if ((r = send_msg(fd, &m, err)) < 0)
 		goto out;
 	/* only systemd can send as its name: nobody else's JobRemoved reaches us */
 	dbus_call(&m, 2, true, "AddMatch", "s");

@@ -514,7 +514,7 @@ static int prepare_host(struct cli *cli, struct container *c, struct rt_err *err
 	if ((r = cg_resolve(&c->cg, &c->spec, c->id, cli->systemd_cgroup, err)) < 0)
 		return r;
 	c->cg.rootless = cli->is_rootless;
-	if ((c->cg.path[0] && (r = state_record_cgroup(&c->st, c->cg.path, err)) < 0) ||
+	if ((c->cg.path[0] && (r = state_record_cgroup(&c->st, c->cg.path, c->cg.bus, err)) < 0) ||
 	    (r = cg_create(&c->cg, &c->spec, err)) < 0)
 		return r;
 	/* rootless without a writable cgroup: none */
@@ -536,6 +536,8 @@ static int record_state(struct container *c, struct rt_err *err)
 	rt_strlcpy(st->bundle, c->bundle, sizeof(st->bundle));
 	rt_strlcpy(st->rootfs, c->spec.root_path, sizeof(st->rootfs));
 	rt_strlcpy(st->cgroup, c->cg.path, sizeof(st->cgroup));
+	if (RUNT_SYSTEMD_CGROUP) /* run's own delete stops the unit too */
+		rt_strlcpy(st->bus, c->cg.bus, sizeof(st->bus));
 	log_rfc3339(st->created, sizeof(st->created));
 	owner_name(st->owner, sizeof(st->owner));
 	/* the annotations JSON that hook_prepare already built for the hooks' state */
@@ -553,7 +555,9 @@ static void rollback(struct container *c)
 	struct rt_err ignored;
 
 	exec_release(c);
-	if (c->cg.created)
+	if (c->cg.created && RUNT_SYSTEMD_CGROUP) /* a scope is stopped, as delete stops it */
+		cg_destroy(c->cg.path, c->cg.bus, &ignored);
+	else if (c->cg.created)
 		cg_remove(c->cg.path, &ignored);
 	cg_close(&c->cg);
 	state_remove(&c->st, &ignored);
@@ -748,7 +752,7 @@ static int destroy_container(struct rt_state *st, struct rt_err *err)
 	int r;
 
 	kill_and_wait(st);
-	if (st->cgroup[0] && (r = cg_destroy(st->cgroup, err)) < 0)
+	if (st->cgroup[0] && (r = cg_destroy(st->cgroup, st->bus, err)) < 0)
 		return r;
 	return state_remove(st, err);
 }
@@ -1409,8 +1413,11 @@ static int cmd_features(struct cli *cli, struct rt_err *err)
 	json_list(&w, "namespaces", ns_name_sorted, 8);
 	jw_raw(&w, ",");
 	json_list(&w, "capabilities", caps_name, caps_count());
-	jw_raw(&w, ",\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,\"systemdUser\":false,"
-		   "\"rdma\":true},\"seccomp\":{\"enabled\":true,");
+	jw_raw(&w, RUNT_SYSTEMD_CGROUP
+		       ? ",\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":true,"
+			 "\"systemdUser\":true,\"rdma\":true},\"seccomp\":{\"enabled\":true,"
+		       : ",\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,"
+			 "\"systemdUser\":false,\"rdma\":true},\"seccomp\":{\"enabled\":true,");
 	json_list(&w, "actions", sc_action_name, 64);
 	jw_raw(&w, ",");
 	json_list(&w, "operators", sc_op_name, 64);

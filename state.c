@@ -104,6 +104,10 @@ static int state_read(struct rt_state *st, struct rt_err *err)
 	ssize_t n;
 	int fd, r;
 
+	if (RUNT_SYSTEMD_CGROUP) { /* state_init zeroed st */
+		n = readlinkat(st->dirfd, STATE_BUS, st->bus, sizeof(st->bus) - 1);
+		st->bus[n > 0 ? n : 0] = '\0';
+	}
 	fd = openat(st->dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		/* a create still running, or killed: its cgroup is all there is to know */
@@ -311,9 +315,10 @@ static int remove_rest(struct rt_state *st, struct rt_err *err)
 }
 
 /* A symlink: creating one is a single atomic syscall, and it is never followed. */
-int state_record_cgroup(struct rt_state *st, const char *path, struct rt_err *err)
+int state_record_cgroup(struct rt_state *st, const char *path, const char *bus, struct rt_err *err)
 {
-	if (symlinkat(path, st->dirfd, STATE_CGROUP) < 0)
+	if (symlinkat(path, st->dirfd, STATE_CGROUP) < 0 ||
+	    (RUNT_SYSTEMD_CGROUP && *bus && symlinkat(bus, st->dirfd, STATE_BUS) < 0))
 		return rt_sysfail(err, "record the cgroup in %s", st->dir);
 	return 0;
 }
@@ -322,10 +327,10 @@ int state_record_cgroup(struct rt_state *st, const char *path, struct rt_err *er
  * only when rmdir finds the directory not empty. */
 int state_remove(struct rt_state *st, struct rt_err *err)
 {
-	static const char *const first[] = { STATE_CGROUP, STATE_FILE };
+	static const char *const first[] = { STATE_CGROUP, STATE_FILE, STATE_BUS };
 	int r;
 
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2 + RUNT_SYSTEMD_CGROUP; i++)
 		if (unlinkat(st->dirfd, first[i], 0) < 0 && errno != ENOENT)
 			return rt_sysfail(err, "remove %s/%s", st->dir, first[i]);
 	if (rmdir(st->dir) == 0 || errno == ENOENT)

@@ -16,6 +16,9 @@
 /* A symlink to the container's cgroup, made before the cgroup: a create killed before
  * state.json still tells `delete` what to kill and remove. */
 #define STATE_CGROUP "cgroup"
+/* --systemd-cgroup (RUNT_SYSTEMD_CGROUP): a symlink to the bus socket of the systemd that
+ * owns the container's scope; delete stops the unit there. */
+#define STATE_BUS "bus"
 /* A copy of the bundle's config.json taken at create (start and delete run its hooks). */
 #define STATE_CONFIG "config.json"
 /* With NOTIFY_SOCKET: a directory bound into the container at /run/notify, and the datagram
@@ -37,6 +40,7 @@ struct rt_state {
 	char created[40];
 	char owner[64];
 	char cgroup[PATH_MAX];	/* absolute cgroupfs directory, "" without cgroups */
+	char bus[108];		/* a systemd scope's bus socket (STATE_BUS), "" without */
 	char *annotations;	/* JSON object text (malloc'd), NULL when none */
 	unsigned long ns_flags; /* CLONE_NEW* the container created (exec needs them) */
 };
@@ -53,8 +57,8 @@ void state_unlock(struct rt_state *st);
 void state_close(struct rt_state *st);
 /* Copy <bundle>/config.json to <dir>/config.json (atomically). */
 int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *err);
-/* Record the intent to create the cgroup at path (before it is made). */
-int state_record_cgroup(struct rt_state *st, const char *path, struct rt_err *err);
+/* Record the intent to create the cgroup at path (before it is made), and bus, if any. */
+int state_record_cgroup(struct rt_state *st, const char *path, const char *bus, struct rt_err *err);
 /* Remove state.json, the cgroup link, the fifo, the saved config, the notify socket and the directory. */
 int state_remove(struct rt_state *st, struct rt_err *err);
 

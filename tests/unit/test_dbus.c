@@ -1,6 +1,7 @@
 /* test_dbus.c - runt's D-Bus client: the exact bytes of the messages it writes, and
  * dbus_job against a fake bus (a forked server on a unix socket writing canned answers). */
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "dbus.h"
 #include "tap.h"
 
@@ -78,6 +80,55 @@ static void test_body(void)
 	dbus_put(&m, "(sv[yyyy])", "AllowedCPUs", "ay", U64(0x0f), U64(0), U64(1));
 	dbus_put(&m, "][(]");
 	same(&m, body, want, sizeof(want) - 1, "StartTransientUnit's body");
+}
+
+/* cg_sd_props: res_plan's cgroupfs writes as unit properties, decoded back from the a(sv)
+ * (name, one-character signature, value): runc's conversions, files without one skipped. */
+static void test_props(void)
+{
+	static struct dbus_msg m;
+	static struct res_write w[6] = {
+		{ "memory.max", "67108864" }, { "memory.swap.max", "max" },
+		{ "cpu.idle", "1" },	      { "cpu.max", "33333 100000" },
+		{ "cpuset.cpus", "0-2,9" },   { "io.weight", "5000" },
+	};
+	char got[512] = "", *g = got;
+	size_t p;
+
+	dbus_call(&m, 3, false, "StartTransientUnit", "ssa(sv)a(sa(sv))");
+	dbus_put(&m, "[(");
+	cg_sd_props(&m, w, 6);
+	dbus_put(&m, "]");
+	for (p = m.body + 8; p < m.n;) {
+		uint32_t len;
+		uint64_t v = 0;
+		char sig;
+
+		p = (p + 7) & ~(size_t)7;
+		memcpy(&len, m.b + p, 4);
+		g += sprintf(g, "%s=", (char *)m.b + p + 4);
+		p += 4 + len + 1;
+		sig = (char)m.b[p + 1];
+		p += 2 + m.b[p];
+		if (sig == 't') {
+			p = (p + 7) & ~(size_t)7;
+			memcpy(&v, m.b + p, 8);
+			g += sprintf(g, v == UINT64_MAX ? "max " : "%llu ", (unsigned long long)v);
+			p += 8;
+		} else { /* ay */
+			p = (p + 3) & ~(size_t)3;
+			memcpy(&len, m.b + p, 4);
+			for (uint32_t i = 0; i < len; i++)
+				g += sprintf(g, "%02x", m.b[p + 4 + i]);
+			g += sprintf(g, " ");
+			p += 4 + len;
+		}
+	}
+	is_str(got,
+	       "MemoryMax=67108864 MemorySwapMax=max CPUQuotaPeriodUSec=100000 "
+	       "CPUQuotaPerSecUSec=340000 AllowedCPUs=0702 IOWeight=5000 ",
+	       "properties, in plan order: max is infinity, the CPU quota per second rounded up to "
+	       "whole percents, a cpuset list as a bitmask, cpu.idle has none");
 }
 
 /* ---- a fake bus ---- */
@@ -236,6 +287,7 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN);
 	test_header();
 	test_body();
+	test_props();
 	test_bus_path();
 	if (mkdtemp(dir)) {
 		snprintf(path, sizeof(path), "%s/bus", dir);
