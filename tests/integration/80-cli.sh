@@ -93,6 +93,11 @@ rtc features
 if [ "$RC" = 0 ]; then
 	check_match "features: ociVersionMin" '"ociVersionMin"' "$OUT"
 	check_match "features: linux (containerd dereferences it)" '"linux"' "$OUT"
+	case $(uname -m) in
+	x86_64) A=X86_64 ;; aarch64) A=AARCH64 ;; arm*) A=ARM ;; *) A=$(uname -m) ;;
+	esac
+	check_match "features: seccomp.archs is this machine's arch (SCMP_ARCH_$A)" \
+		"\"archs\":\\[\"SCMP_ARCH_$A\"\\]" "$OUT"
 else
 	skip "features" "not implemented yet"
 fi
