@@ -52,11 +52,14 @@ total=0 passed=0 failed=0 skipped=0
 for f in "$@"; do
 	name=$(basename "$f" .sh)
 	echo "# $name"
+	t0=$(date +%s)
 	{
 		timeout "${FILE_TIMEOUT:-600}" sh "$f" 2>&1 </dev/null
 		echo "##rc=$?"
 	} | renumber "$total" "$name"
 	read -r total p fl s <"$counts"
+	# how long each file takes (a board's CI subset is picked and costed by these)
+	echo "# $name: $(($(date +%s) - t0)) s"
 	passed=$((passed + p))
 	failed=$((failed + fl))
 	skipped=$((skipped + s))
