@@ -9,13 +9,6 @@
 TESTS=$(cd "$(dirname "$0")/.." && pwd) && . "$TESTS/lib.sh"
 require_runt
 command -v setpriv >/dev/null 2>&1 || skip_all "needs setpriv (util-linux)"
-# Known failure, issue 15 (open): in the board's Linux 6.1 guest an unprivileged runt gets
-# EACCES opening /proc/<init>/gid_map for `run` of spec --rootless's config and for a run
-# in a delegated cgroup (uid_map went through; the same file passes on the host's 6.18).
-# Not yet understood; skipped there by name so the rest of CI stays meaningful.
-case $(uname -r) in
-6.1.*) skip_all "rootless on Linux 6.1: gid_map EACCES, a known failure (issue 15)" ;;
-esac
 
 RU=runtuser
 if ! id -u "$RU" >/dev/null 2>&1; then
