@@ -138,7 +138,7 @@ $(B)/%.o: %.c $(HDRS) $(JSMN_COPY)
 # The link map tells when merged code brought musl's big pieces back (printf, malloc, stdio,
 # timezones): a warning here, a failure in make test-unit (tests/size.sh);
 # scripts/slim-libc.sh swaps the callers.
-SLIM_LIBC := vfprintf|malloc|fopen|__fdopen|__tz|qsort|intscan|getpw_a|realpath|strstr|synccall|vdso|faccessat|fcntl|utimensat
+SLIM_LIBC := vfprintf|malloc|fopen|__fdopen|__tz|qsort|intscan|getpw_a|realpath|strstr|synccall|vdso|faccessat|fcntl|utimensat|fchmodat
 $(RUNT): $(B)/runtime.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(RT_CFLAGS) $(RUNT_CFLAGS) $^ $(ALL_LDFLAGS) -Wl,-Map,$(B)/runt.map -o $@ $(RT_LDLIBS)
 	@grep -oE 'libc\.a\(($(SLIM_LIBC))\.lo\)' $(B)/runt.map | sort -u | \

@@ -114,7 +114,7 @@ int exec_lookup(const char *arg0, const char *const *env, char *out, size_t size
 	struct stat st;
 
 	if (strchr(arg0, '/')) {
-		if (stat(arg0, &st) < 0)
+		if (rt_stat(arg0, &st) < 0)
 			return rt_sysfail(err, "exec \"%s\"", arg0);
 		rt_strlcpy(out, arg0, size);
 		return 0;
@@ -125,7 +125,7 @@ int exec_lookup(const char *arg0, const char *const *env, char *out, size_t size
 	for (const char *p = path, *e; *p; p = *e ? e + 1 : e) {
 		e = strchrnul(p, ':');
 		rt_snprintf(out, size, "%.*s/%s", (int)(e - p), p, arg0);
-		if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+		if (rt_stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
 			return 0;
 	}
 	return rt_fail(err, ENOENT, "exec \"%s\": executable file not found in $PATH", arg0);
@@ -507,7 +507,7 @@ static void find_home(struct container *c)
 	if (!c->home[0] ||
 	    (fd = path_open_in_root(AT_FDCWD, "/etc/passwd", O_RDONLY | O_NONBLOCK)) < 0)
 		return;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+	if (rt_fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)

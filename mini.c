@@ -314,6 +314,30 @@ int rt_utimensat(int dirfd, const char *path, const struct timespec t[2], int fl
 	return (int)syscall(SYS_utimensat, dirfd, path, t, flags);
 }
 #endif
+int rt_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+	char proc[32];
+	struct stat st;
+	int fd, r, saved;
+
+	if (!flags)
+		return (int)syscall(SYS_fchmodat, dirfd, path, mode);
+	if (flags != AT_SYMLINK_NOFOLLOW)
+		return errno = EINVAL, -1;
+	if ((fd = openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	rt_snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	r = rt_fstat(fd, &st);
+	if (r == 0 && S_ISLNK(st.st_mode))
+		r = (errno = ENOTSUP, -1);
+	else if (r == 0)
+		r = (int)syscall(SYS_fchmodat, AT_FDCWD, proc, mode);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
 int rt_signal(int pidfd, pid_t pid, int sig)
 {
 	return pidfd >= 0 ? rt_pidfd_send_signal(pidfd, sig) : kill(pid, sig);

@@ -471,7 +471,7 @@ static int bind_source(const char *src, int given, char *path, size_t size, bool
 
 	if (fd < 0)
 		return rt_sysfail(err, "open source %s", src);
-	if (fstat(fd, &st) < 0) {
+	if (rt_fstat(fd, &st) < 0) {
 		close(fd);
 		return rt_sysfail(err, "stat source %s", src);
 	}
@@ -590,7 +590,7 @@ static int copy_other(int src, int dst, const char *name, const struct stat *st)
 		if (symlinkat(copy_buf, dst, name) < 0)
 			return -1;
 	} else if (mknodat(dst, name, st->st_mode, st->st_rdev) < 0 ||
-		   fchmodat(dst, name, st->st_mode & 07777, 0) < 0) {
+		   rt_fchmodat(dst, name, st->st_mode & 07777, 0) < 0) {
 		return -1;
 	}
 	if (fchownat(dst, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -623,7 +623,7 @@ static int copy_entry(int src, int dst, const char *name, int depth, struct rt_e
 {
 	struct stat st;
 
-	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (rt_fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return rt_sysfail(err, "tmpcopyup: stat %s", name);
 	if (S_ISDIR(st.st_mode))
 		return copy_subdir(src, dst, name, &st, depth, err);
@@ -673,7 +673,7 @@ static int copy_up(struct mnt_ctx *m, const struct spec_mount *sm, const struct 
 		return rt_sysfail(err, "open the tmpfs on %s", sm->destination);
 	r = copy_dir(lower, upper, 0, err);
 	if (r == 0 && !rt_strstr(o->data, "mode=") &&
-	    (fstat(lower, &st) < 0 || copy_meta(upper, &st) < 0))
+	    (rt_fstat(lower, &st) < 0 || copy_meta(upper, &st) < 0))
 		r = rt_sysfail(err, "tmpcopyup: copy the owner and mode of %s", sm->destination);
 	fd_path(path, sizeof(path), upper);
 	if (r == 0 && (o->flags & MS_RDONLY) &&
@@ -775,7 +775,7 @@ static int mount_tree(struct mnt_ctx *m, const struct spec_mount *sm, int tree,
 
 	if (tree < 0)
 		return rt_fail(err, EINVAL, "idmapped mount was not prepared");
-	if (fstat(tree, &st) < 0)
+	if (rt_fstat(tree, &st) < 0)
 		return rt_sysfail(err, "stat the idmapped mount of %s", sm->source);
 	if ((r = target_open(m, sm->destination, !S_ISDIR(st.st_mode), t, err)) < 0)
 		return r;
@@ -917,8 +917,8 @@ static int bind_device(struct mnt_ctx *m, const struct spec_device *d, struct rt
 }
 
 /* umask is 0 in the child, so mknod gives the mode asked for: only a node that was there
- * already is chmod-ed (never through a symlink: the child has not pivoted yet). musl's
- * fchmodat(AT_SYMLINK_NOFOLLOW) costs five syscalls, so it is not done for every node. */
+ * already is chmod-ed (never through a symlink: the child has not pivoted yet).
+ * rt_fchmodat(AT_SYMLINK_NOFOLLOW) costs four syscalls, so it is not done for every node. */
 static int make_node(int dirfd, const char *name, const struct spec_device *d, struct rt_err *err)
 {
 	mode_t mode = (d->has_file_mode ? d->file_mode : 0666) & 07777;
@@ -926,7 +926,7 @@ static int make_node(int dirfd, const char *name, const struct spec_device *d, s
 	if (mknodat(dirfd, name, device_type(d->type) | mode, makedev(d->major, d->minor)) < 0) {
 		if (errno != EEXIST)
 			return rt_sysfail(err, "mknod %s", d->path);
-		if (fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOTSUP)
+		if (rt_fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOTSUP)
 			return rt_sysfail(err, "chmod %s", d->path);
 	}
 	if ((d->has_uid || d->has_gid) &&
@@ -1110,7 +1110,7 @@ static bool is_null(int fd)
 {
 	struct stat st;
 
-	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+	return rt_fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 }
 
 /* CVE-2025-31133: the image's /dev/null may be a symlink to anything (a masked path would
@@ -1295,7 +1295,7 @@ static int mask_path(struct mnt_ctx *m, const char *path, const char **dirs, con
 	char data[4200];
 	struct stat sb;
 
-	if (stat(path, &sb) < 0)
+	if (rt_stat(path, &sb) < 0)
 		return errno == ENOENT ? 0 : rt_sysfail(err, "mask %s", path);
 	if (!S_ISDIR(sb.st_mode)) {
 		if (mask_file(m, path, files) < 0)

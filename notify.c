@@ -178,7 +178,7 @@ static int bind_container(struct notify *n, int dfd, struct rt_err *err)
 		return rt_sysfail(err, "remove stale %s", STATE_NOTIFY_SOCK);
 	if (bind(n->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		return rt_sysfail(err, "bind %s", STATE_NOTIFY_SOCK);
-	if (fchmodat(dfd, "notify.sock", 0777, 0) < 0)
+	if (rt_fchmodat(dfd, "notify.sock", 0777, 0) < 0)
 		return rt_sysfail(err, "chmod %s", STATE_NOTIFY_SOCK);
 	n->out = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (n->out < 0)

@@ -129,7 +129,7 @@ static int walk_all(struct walk *w, enum path_create create)
 		}
 		if ((fd = step(w, name, last, create)) < 0)
 			return -1;
-		if (fstat(fd, &st) < 0) {
+		if (rt_fstat(fd, &st) < 0) {
 			close(fd);
 			return -1;
 		}
@@ -208,7 +208,7 @@ int path_walk_in_root(int rootfd, const char *path, int flags, enum path_create 
 	if ((flags & O_DIRECTORY) && (flags & O_PATH)) {
 		struct stat st;
 
-		if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		if (rt_fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode)) {
 			close(fd);
 			return fail_errno(ENOTDIR);
 		}

@@ -41,7 +41,7 @@ int procfs_root(struct rt_err *err)
 		return root;
 	if ((fd = rt_open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return rt_sysfail(err, "open /proc");
-	if (!procfs_is(fd) || fstat(fd, &st) < 0 || st.st_ino != PROC_ROOT_INO) {
+	if (!procfs_is(fd) || rt_fstat(fd, &st) < 0 || st.st_ino != PROC_ROOT_INO) {
 		close(fd);
 		return rt_fail(err, EXDEV, "/proc is no procfs root");
 	}

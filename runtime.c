@@ -1044,7 +1044,7 @@ static int exec_from_file(const char *path, struct spec *ps, struct rt_err *err)
 
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
-	if (fstat(fd, &st) < 0 || !(buf = malloc(st.st_size + 1))) {
+	if (rt_fstat(fd, &st) < 0 || !(buf = malloc(st.st_size + 1))) {
 		close(fd);
 		return rt_sysfail(err, "read %s", path);
 	}

@@ -1390,7 +1390,7 @@ static int read_config(const char *bundle, char **out, size_t *len, struct rt_er
 	int fd = rt_open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int cfd = fd < 0 ? -1 : openat(fd, "config.json", O_RDONLY | O_CLOEXEC);
 
-	if (cfd < 0 || fstat(cfd, &st) < 0) {
+	if (cfd < 0 || rt_fstat(cfd, &st) < 0) {
 		rt_sysfail(err, "open %s/config.json", bundle);
 		goto out_close;
 	}

@@ -43,7 +43,7 @@ static int mkdir_p(const char *path, mode_t mode, struct rt_err *err)
 	char tmp[PATH_MAX];
 	struct stat sb;
 
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+	if (rt_stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 		return 0;
 	if (rt_strlcpy(tmp, path, sizeof(tmp)) >= sizeof(tmp))
 		return rt_fail(err, ENAMETOOLONG, "%s: path too long", path);
@@ -290,7 +290,7 @@ int state_save_config(struct rt_state *st, const char *bundle, struct rt_err *er
 	fd = rt_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return rt_sysfail(err, "open %s", path);
-	if (fstat(fd, &sb) == 0 && (buf = malloc(sb.st_size + 1)))
+	if (rt_fstat(fd, &sb) == 0 && (buf = malloc(sb.st_size + 1)))
 		n = read(fd, buf, sb.st_size + 1);
 	close(fd);
 	if (n < 0 || n > sb.st_size)

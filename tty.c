@@ -51,7 +51,7 @@ static int open_pty(int *master, int *slave, struct rt_err *err)
 	*master = rt_open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (*master < 0)
 		return rt_sysfail(err, "open /dev/ptmx");
-	if (fstat(*master, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2))
+	if (rt_fstat(*master, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2))
 		return rt_fail(err, ENODEV, "/dev/ptmx is not the pty multiplexer");
 	if (ioctl(*master, TIOCSPTLCK, &unlock) < 0)
 		return rt_sysfail(err, "unlock pty");

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -243,6 +244,64 @@ static void test_time(void)
 	unlink(path);
 }
 
+static bool same_stat(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_mode == b->st_mode &&
+	       a->st_nlink == b->st_nlink && a->st_uid == b->st_uid && a->st_gid == b->st_gid &&
+	       a->st_rdev == b->st_rdev && a->st_size == b->st_size &&
+	       a->st_blocks == b->st_blocks && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && a->st_ctim.tv_sec == b->st_ctim.tv_sec;
+}
+
+/* rt_fstatat and friends fill struct stat as libc's do (the raw syscall on x86_64 and
+ * aarch64); rt_fchmodat never follows a symlink with AT_SYMLINK_NOFOLLOW. */
+static void test_stat_chmod(void)
+{
+	char dir[] = "/tmp/runt-test-mini.XXXXXX", file[64], link[64];
+	struct stat a, b;
+	int dfd, fd, bad = 0;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(file, sizeof(file), "%s/f", dir);
+	snprintf(link, sizeof(link), "%s/l", dir);
+	fd = open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	bad += write(fd, "0123456789", 10) != 10 || symlink("f", link) < 0;
+	ok(!bad && rt_fstat(fd, &a) == 0 && fstat(fd, &b) == 0 && same_stat(&a, &b) &&
+	       S_ISREG(a.st_mode) && a.st_size == 10,
+	   "rt_fstat: the fields of libc's fstat");
+	ok(rt_stat(link, &a) == 0 && stat(link, &b) == 0 && same_stat(&a, &b) && S_ISREG(a.st_mode),
+	   "rt_stat follows a symlink, as stat");
+	ok(rt_fstatat(dfd, "l", &a, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       fstatat(dfd, "l", &b, AT_SYMLINK_NOFOLLOW) == 0 && same_stat(&a, &b) &&
+	       S_ISLNK(a.st_mode),
+	   "rt_fstatat(AT_SYMLINK_NOFOLLOW): the symlink itself");
+	ok(rt_fstat(dfd, &a) == 0 && S_ISDIR(a.st_mode), "rt_fstat on an O_PATH fd");
+	ok(rt_stat("/nonexistent/runt-test", &a) < 0 && errno == ENOENT, "rt_stat: ENOENT");
+	ok(rt_fchmodat(dfd, "f", 0640, 0) == 0 && stat(file, &a) == 0 &&
+	       (a.st_mode & 07777) == 0640,
+	   "rt_fchmodat(0) sets the mode");
+	ok(rt_fchmodat(dfd, "f", 0604, AT_SYMLINK_NOFOLLOW) == 0 && stat(file, &a) == 0 &&
+	       (a.st_mode & 07777) == 0604,
+	   "rt_fchmodat(AT_SYMLINK_NOFOLLOW) sets a regular file's mode");
+	errno = 0;
+	ok(rt_fchmodat(dfd, "l", 0666, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOTSUP &&
+	       stat(file, &a) == 0 && (a.st_mode & 07777) == 0604,
+	   "rt_fchmodat(AT_SYMLINK_NOFOLLOW) on a symlink: ENOTSUP, its target untouched");
+	ok(rt_fchmodat(dfd, "none", 0600, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT,
+	   "rt_fchmodat(AT_SYMLINK_NOFOLLOW): ENOENT");
+	ok(rt_fchmodat(dfd, "f", 0600, AT_REMOVEDIR) < 0 && errno == EINVAL,
+	   "rt_fchmodat: other flags are EINVAL");
+	close(fd);
+	unlink(link);
+	unlink(file);
+	rmdir(dir);
+	close(dfd);
+}
+
 int main(void)
 {
 	test_gmtime();
@@ -255,5 +314,6 @@ int main(void)
 	test_realloc();
 	test_strlcpy_fcntl();
 	test_time();
+	test_stat_chmod();
 	return tap_done();
 }
