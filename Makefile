@@ -173,8 +173,9 @@ deps:
 
 # Cross builds (issue 12): runt and the test probe for every CROSS_TARGETS arch, each in
 # build/<arch>/, then the size budgets of every built target (tests/size.sh). The seccomp
-# unit test is built for each target too and run under qemu-user (qemu-arm, qemu-aarch64:
-# a second or two): the target's own syscall table and 32-bit argument compares.
+# and mini unit tests are built for each target too and run under qemu-user (qemu-arm,
+# qemu-aarch64: a second or two): the target's own syscall table and 32-bit argument
+# compares, its struct stat (rt_fstatat).
 cross-deps:
 	@sh tests/deps.sh cross
 
@@ -182,10 +183,12 @@ cross: cross-deps
 	@for p in $(CROSS_TARGETS); do \
 		a=$$(echo "$$p" | sed 's/-.*//; s/^arm$$/armv7/'); \
 		$(MAKE) --no-print-directory CROSS_COMPILE=$$p build/$$a/runt build/$$a/tests/probe \
-			build/$$a/tests/test_seccomp || exit 1; \
-		q=qemu-$$(echo "$$p" | sed 's/-.*//'); t=build/$$a/tests/test_seccomp; \
-		$$q $$t >$$t.log 2>&1; r=$$?; grep '^not ok' $$t.log; \
-		echo "$$t ($$q): $$(tail -n 1 $$t.log)"; [ $$r = 0 ] || exit 1; \
+			build/$$a/tests/test_seccomp build/$$a/tests/test_mini || exit 1; \
+		q=qemu-$$(echo "$$p" | sed 's/-.*//'); \
+		for t in build/$$a/tests/test_seccomp build/$$a/tests/test_mini; do \
+			$$q $$t >$$t.log 2>&1; r=$$?; grep '^not ok' $$t.log; \
+			echo "$$t ($$q): $$(tail -n 1 $$t.log)"; [ $$r = 0 ] || exit 1; \
+		done; \
 	done
 	@sh tests/size.sh
 
