@@ -60,10 +60,11 @@ RT_LDFLAGS := -Wl,--gc-sections
 ifeq ($(STATIC),1)
 RT_LDFLAGS := -static $(RT_LDFLAGS)
 endif
-# SYSTEMD_CGROUP=1: --systemd-cgroup asks systemd for a transient scope over D-Bus (dbus.c),
-# as runc and crun do; ~5 KB that the default build has no room for. `make runt-systemd`
-# builds build/systemd/runt with it (the systemd board's tests use that one).
-SYSTEMD_CGROUP ?= 0
+# SYSTEMD_CGROUP=1 (default): --systemd-cgroup asks systemd for a transient scope over D-Bus
+# (dbus.c), as runc and crun do. 0, for images without systemd: no driver (~5 KB less), and
+# --systemd-cgroup only maps slice:prefix:name to the cgroupfs path runt makes itself.
+# `make runt-nosystemd` builds that one as build/nosystemd/runt (the integration suite's).
+SYSTEMD_CGROUP ?= 1
 ifeq ($(SYSTEMD_CGROUP),1)
 RT_CFLAGS += -DRUNT_SYSTEMD_CGROUP=1
 endif
@@ -115,7 +116,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRCS))
 
 .PHONY: all deps demo check test-unit test-integration install install-bin install-unit clean fmt \
-	fmt-check bench board-check board-systemd runt-systemd fuzz fuzz-check cross cross-deps packaging-check \
+	fmt-check bench board-check board-systemd runt-nosystemd fuzz fuzz-check cross cross-deps packaging-check \
 	test-old-kernel board-check-5.10
 
 all: $(RUNT)
@@ -265,7 +266,7 @@ fuzz: deps
 fuzz-check: $(FUZZ_BINS)
 	@sh tests/fuzz/run.sh --check $(FUZZ_CHECK_SECONDS) $(FUZZ_TARGETS)
 
-test-integration: runt runt-systemd build/tests/probe $(PODMAN_SC)
+test-integration: runt runt-nosystemd build/tests/probe $(PODMAN_SC)
 	@sh tests/run-integration.sh
 
 # The suite as on Linux 5.2 (clone3, pidfds, openat2, mount_setattr, close_range failing
@@ -330,7 +331,7 @@ board-check: cross $(if $(PODMAN_SC),build/aarch64/podman-seccomp.json build/arm
 		sh boards/run-board.sh $(BOARD) -- sh tests/board-suite.sh | tee build/boards/$(BOARD).log; \
 	sh tests/sum-totals.sh build/boards/$(BOARD).log >/dev/null
 else
-board-check: runt build/tests/probe build/tests/pause $(PODMAN_SC)
+board-check: runt runt-nosystemd build/tests/probe build/tests/pause $(PODMAN_SC)
 	@sh tests/callers/deps.sh
 	@mkdir -p build/boards
 	@BOARD_TIMEOUT=$(BOARD_TIMEOUT) FILE_TIMEOUT=1500 sh boards/run-board.sh $(BOARD) -- \
@@ -348,16 +349,16 @@ board-check-5.10: runt build/tests/probe
 	@BOARD_TIMEOUT=$(BOARD_TIMEOUT) FILE_TIMEOUT=1500 sh boards/run-board.sh qemu-x86_64-5.10 -- \
 		sh tests/run-integration.sh $(BOARD_510_FILES)
 
-# runt with the systemd cgroup driver (SYSTEMD_CGROUP=1) in its own build directory: the
-# systemd suite's scope, podman and CRI tests use it.
-runt-systemd:
-	@$(MAKE) --no-print-directory B=build/systemd RUNT=build/systemd/runt SYSTEMD_CGROUP=1 \
-		build/systemd/runt
+# runt without the systemd cgroup driver (SYSTEMD_CGROUP=0) in its own build directory: the
+# integration suite checks what that build does with --systemd-cgroup.
+runt-nosystemd:
+	@$(MAKE) --no-print-directory B=build/nosystemd RUNT=build/nosystemd/runt SYSTEMD_CGROUP=0 \
+		build/nosystemd/runt
 
 # A second boot, with the host's systemd as PID 1 (BOARD_INIT=systemd): contrib/systemd's
 # unit and the systemd cgroup driver under a real systemd (tests/systemd). The bundles'
 # rootfs cache is built here: in the guest its ~400 applet links cost half a minute of TCG.
-board-systemd: runt runt-systemd build/tests/probe build/tests/pause
+board-systemd: runt build/tests/probe build/tests/pause
 	@sh tests/mkbundle.sh build/tests/warm >/dev/null && rm -rf build/tests/warm
 	@BOARD_INIT=systemd BOARD_TIMEOUT=1200 FILE_TIMEOUT=900 sh boards/run-board.sh $(BOARD) -- \
 		sh tests/systemd/run.sh

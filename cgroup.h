@@ -12,7 +12,7 @@
 #include "spec.h"
 
 /* --systemd-cgroup as runc and crun do it: a transient scope made by systemd over D-Bus
- * (dbus.c), with the limits as its properties. A build option (make SYSTEMD_CGROUP=1, ~5 KB):
+ * (dbus.c), with the limits as its properties. The Makefile's default (SYSTEMD_CGROUP=1, ~5 KB);
  * without it slice:prefix:name only names a cgroupfs path that runt makes itself. */
 #ifndef RUNT_SYSTEMD_CGROUP
 #define RUNT_SYSTEMD_CGROUP 0

@@ -48,8 +48,18 @@ path_case() {
 path_case "absolute cgroupsPath" "/$TOPDIR/abs" "$MNT/$TOPDIR/abs"
 path_case "relative cgroupsPath (below runt's own cgroup)" "rel-$$" "$MNT$OWN/rel-$$"
 path_case "empty cgroupsPath" "" "$MNT/runt/$(cid "p$T_NUM")"
-path_case "--systemd-cgroup slice:prefix:name" "runtit$$-x.slice:pfx:c$$" \
-	"$MNT/runtit$$.slice/runtit$$-x.slice/pfx-c$$.scope" --systemd-cgroup
+# Without the systemd driver (SYSTEMD_CGROUP=0) runt maps slice:prefix:name to cgroupfs itself;
+# the default build asks systemd (86-systemd-bus.sh, tests/systemd).
+NOSD=$TOP/build/nosystemd/runt # make runt-nosystemd
+if [ -x "$NOSD" ]; then
+	SAVED_RUNT=$RUNT
+	RUNT=$NOSD
+	path_case "SYSTEMD_CGROUP=0: --systemd-cgroup slice:prefix:name" "runtit$$-x.slice:pfx:c$$" \
+		"$MNT/runtit$$.slice/runtit$$-x.slice/pfx-c$$.scope" --systemd-cgroup
+	RUNT=$SAVED_RUNT
+else
+	skip "SYSTEMD_CGROUP=0: --systemd-cgroup slice:prefix:name" "no $NOSD (make runt-nosystemd)"
+fi
 cleanup_dirs
 
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": "noslice"' bundle sdbad true)

@@ -5,12 +5,10 @@
 # stops the container, delete stops the unit and leaves none; a bad slice and a dead bus are
 # clear errors that leave nothing behind.
 TESTS=$(cd "$(dirname "$0")/.." && pwd)
-# The driver is a build option (make runt-systemd): the default runt has no room for it.
-RUNT=${RUNT_SYSTEMD:-$(dirname "$TESTS")/build/systemd/runt}
 . "$TESTS/lib.sh"
 require_runt
 "$RUNT" features | grep -q '"systemd":true' ||
-	skip_all "$RUNT has no systemd cgroup driver (make runt-systemd)"
+	skip_all "$RUNT has no systemd cgroup driver (built with SYSTEMD_CGROUP=0)"
 [ -n "${RUNT_BOARD:-}" ] && [ -d /run/systemd/system ] && [ "$(cat /proc/1/comm)" = systemd ] ||
 	skip_all "needs a board guest booted with systemd (make board-systemd)"
 

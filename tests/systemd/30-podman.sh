@@ -1,16 +1,15 @@
 #!/bin/sh
 # 30-podman.sh - podman 4.3 with its default cgroup manager under systemd (cgroup_manager =
-# "systemd") and `--runtime` runt built with the systemd driver: podman asks for
+# "systemd") and `--runtime` runt with its systemd driver: podman asks for
 # machine.slice:libpod:<id>, runt makes libpod-<id>.scope over D-Bus; run, exec, pause and
 # rm work through it, and nothing (unit, state) is left.
 TESTS=$(cd "$(dirname "$0")/.." && pwd)
-RUNT=${RUNT_SYSTEMD:-$(dirname "$TESTS")/build/systemd/runt}
 . "$TESTS/callers/lib.sh"
 callers_require podman conmon
 [ -d /run/systemd/system ] && [ "$(cat /proc/1/comm)" = systemd ] ||
 	skip_all "needs a board guest booted with systemd (make board-systemd)"
 "$RUNT" features | grep -q '"systemd":true' ||
-	skip_all "$RUNT has no systemd cgroup driver (make runt-systemd)"
+	skip_all "$RUNT has no systemd cgroup driver (built with SYSTEMD_CGROUP=0)"
 
 diag "$(podman --version 2>&1)"
 make_rootfs
