@@ -582,7 +582,7 @@ static int enter_root(const struct container *c, struct rt_err *err)
 	if (c->spec.linux.ns[NS_MNT].enabled)
 		return 0;
 	rt_snprintf(rel, sizeof(rel), "%d/root", (int)c->st.pid);
-	if (fchdir(procfs_root(err)) < 0 || chroot(rel) < 0)
+	if (rt_fchdir(procfs_root(err)) < 0 || chroot(rel) < 0)
 		return rt_sysfail(err, "chroot /proc/%s", rel);
 	return 0;
 }

@@ -123,6 +123,24 @@ static inline int rt_stat(const char *path, struct stat *st)
 	return rt_fstatat(AT_FDCWD, path, st, 0);
 }
 
+/* musl's fchdir, fchmod and fchown retry EBADF through /proc/self/fd (__procfdname), for
+ * O_PATH fds on kernels before 3.5/3.6 (~0.6 KB). fchdir takes an O_PATH fd itself since
+ * 3.5, fchownat(AT_EMPTY_PATH) any fd; runt fchmods only fds it opened for reading or writing. */
+static inline int rt_fchdir(int fd)
+{
+	return (int)syscall(SYS_fchdir, fd);
+}
+
+static inline int rt_fchmod(int fd, mode_t mode)
+{
+	return (int)syscall(SYS_fchmod, fd, mode);
+}
+
+static inline int rt_fchown(int fd, uid_t uid, gid_t gid)
+{
+	return fchownat(fd, "", uid, gid, AT_EMPTY_PATH);
+}
+
 /* musl's fchmodat is the syscall for flags 0 and emulates AT_SYMLINK_NOFOLLOW with a stat
  * of its own (~0.4 KB); here the emulation is the same: through an O_PATH fd of the node,
  * ENOTSUP for a symlink (Linux cannot change a symlink's mode). */

@@ -547,7 +547,7 @@ static int copy_meta(int fd, const struct stat *st)
 	struct timespec times[2] = { st->st_atim, st->st_mtim };
 
 	/* chown first: it clears setuid/setgid bits that fchmod then puts back */
-	if (fchown(fd, st->st_uid, st->st_gid) < 0 || fchmod(fd, st->st_mode & 07777) < 0)
+	if (rt_fchown(fd, st->st_uid, st->st_gid) < 0 || rt_fchmod(fd, st->st_mode & 07777) < 0)
 		return -1;
 	return rt_futimens(fd, times);
 }
@@ -746,7 +746,7 @@ static int mount_fs(struct mnt_ctx *m, const struct spec_mount *sm, struct mopts
 	/* the directory the tmpfs is about to cover, opened while it is still reachable */
 	if (o->copyup && (lower = openat(t->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return rt_sysfail(err, "open %s to copy it up", sm->destination);
-	if (m->at_cwd && fchdir(t->fd) < 0)
+	if (m->at_cwd && rt_fchdir(t->fd) < 0)
 		return rt_sysfail(err, "chdir %s", sm->destination);
 	if (mount(sm->source ? sm->source : "none", m->at_cwd ? "." : t->path, sm->type, fl,
 		  o->data[0] ? o->data : NULL) == 0) {
@@ -1201,7 +1201,7 @@ static int pivot_old_root(bool shared, struct rt_err *err)
 		return rt_sysfail(err, "open the old root");
 	if (rt_pivot_root(".", ".") < 0)
 		r = rt_sysfail(err, "pivot_root");
-	else if (fchdir(old) < 0)
+	else if (rt_fchdir(old) < 0)
 		r = rt_sysfail(err, "chdir to the old root");
 	else if (shared && mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		r = rt_sysfail(err, "make old root a slave");
@@ -1215,7 +1215,7 @@ int mnt_pivot(struct mnt_ctx *m, bool no_pivot, struct rt_err *err)
 {
 	int r;
 
-	if (fchdir(m->rootfd) < 0)
+	if (rt_fchdir(m->rootfd) < 0)
 		return rt_sysfail(err, "chdir rootfs");
 	if (no_pivot && mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return rt_sysfail(err, "move rootfs to /");

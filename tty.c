@@ -85,7 +85,7 @@ int tty_setup(int sock, const struct spec_process *p, struct rt_err *err)
 		goto out;
 	}
 	/* the process may run as another user: it must own its terminal */
-	if (fchown(slave, p->user.uid, p->user.gid) < 0 && errno != EINVAL) {
+	if (rt_fchown(slave, p->user.uid, p->user.gid) < 0 && errno != EINVAL) {
 		r = rt_sysfail(err, "chown pty slave");
 		goto out;
 	}

@@ -257,7 +257,7 @@ static bool same_stat(const struct stat *a, const struct stat *b)
  * aarch64); rt_fchmodat never follows a symlink with AT_SYMLINK_NOFOLLOW. */
 static void test_stat_chmod(void)
 {
-	char dir[] = "/tmp/runt-test-mini.XXXXXX", file[64], link[64];
+	char dir[] = "/tmp/runt-test-mini.XXXXXX", file[64], link[64], cwd[PATH_MAX];
 	struct stat a, b;
 	int dfd, fd, bad = 0;
 
@@ -295,6 +295,16 @@ static void test_stat_chmod(void)
 	   "rt_fchmodat(AT_SYMLINK_NOFOLLOW): ENOENT");
 	ok(rt_fchmodat(dfd, "f", 0600, AT_REMOVEDIR) < 0 && errno == EINVAL,
 	   "rt_fchmodat: other flags are EINVAL");
+	ok(rt_fchmod(fd, 0620) == 0 && stat(file, &a) == 0 && (a.st_mode & 07777) == 0620,
+	   "rt_fchmod sets the mode");
+	if (geteuid() == 0)
+		ok(rt_fchown(fd, 70000, 70001) == 0 && stat(file, &a) == 0 && a.st_uid == 70000 &&
+		       a.st_gid == 70001,
+		   "rt_fchown sets the owner (fchownat AT_EMPTY_PATH: 32-bit ids)");
+	else
+		tap_skip("rt_fchown", "not root");
+	ok(rt_fchdir(dfd) == 0 && getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, dir) && !chdir("/"),
+	   "rt_fchdir on an O_PATH fd");
 	close(fd);
 	unlink(link);
 	unlink(file);
