@@ -54,20 +54,28 @@ char *rt_lines_next(struct rt_lines *l);
 
 /* musl's set*id() and setgroups() broadcast to every thread (__synccall, semaphores):
  * runt calls them single-threaded in the container child, where the raw syscall is what
- * runc and crun make too. setrlimit: the same broadcast. */
+ * runc and crun make too. setrlimit: the same broadcast.
+ * On 32-bit ARM and i386 the plain calls are the old 16-bit ones (uid 65535 means "keep
+ * the current one", root; 100000 becomes 34464; a gid list is read as 16-bit entries):
+ * there the *32 calls take real ids, as musl's own wrappers do. */
+#ifdef SYS_setresuid32
+#define RT_SYS_ID(call) SYS_##call##32
+#else
+#define RT_SYS_ID(call) SYS_##call
+#endif
 static inline int rt_setresuid(uid_t r, uid_t e, uid_t s)
 {
-	return (int)syscall(SYS_setresuid, r, e, s);
+	return (int)syscall(RT_SYS_ID(setresuid), r, e, s);
 }
 
 static inline int rt_setresgid(gid_t r, gid_t e, gid_t s)
 {
-	return (int)syscall(SYS_setresgid, r, e, s);
+	return (int)syscall(RT_SYS_ID(setresgid), r, e, s);
 }
 
 static inline int rt_setgroups(size_t n, const gid_t *list)
 {
-	return (int)syscall(SYS_setgroups, n, list);
+	return (int)syscall(RT_SYS_ID(setgroups), n, list);
 }
 
 static inline int rt_setrlimit(int resource, const struct rlimit *rl)

@@ -94,7 +94,7 @@ if [ -n "$TIMENS" ]; then
 	ns_cmp "$OUT" timens time differs
 else
 	check_err "a time namespace on a kernel without them: refused, naming it" \
-		"runt: create time namespace (the kernel has none): Invalid argument"
+		"create time namespace (the kernel has none): Invalid argument"
 fi
 leftovers_check "time namespace"
 
