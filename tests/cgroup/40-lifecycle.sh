@@ -51,6 +51,13 @@ rtc ps "$id"
 check_eq "ps (table) lists the same pids" "$(echo "$pids" | wc -l)" \
 	"$(printf '%s\n' "$OUT" | grep -c '^[0-9]')"
 
+# cgroup.kill is Linux 5.14's: before it (the 5.10 board) KILL goes the TERM way below
+if kernel_has cgroup.kill 5.14; then
+	check "Linux 5.14+: the cgroup has cgroup.kill" test -e "$(cgdir "$id")/cgroup.kill"
+else
+	check "before Linux 5.14: no cgroup.kill, so kill --all freezes, signals, thaws" \
+		test ! -e "$(cgdir "$id")/cgroup.kill"
+fi
 rtc kill --all "$id" KILL
 check_rc "kill --all KILL" 0
 dead() {
@@ -58,6 +65,7 @@ dead() {
 }
 wait_for 10 dead
 check "every forked child is dead" dead
+check_eq "... and the cgroup is not left frozen" "" "$(grep 'frozen 1' "$(cgdir "$id")/cgroup.events")"
 rtc delete "$id"
 check_no_cgroup "kill --all" "$id"
 

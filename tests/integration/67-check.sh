@@ -95,6 +95,7 @@ if [ -x "$PROBE" ]; then
 	if [ -n "$KCFG" ]; then
 		bad=$(printf '%s\n' "$OPTS" | while IFS= read -r o; do
 			case $o in
+			"") ;;
 			*" is not set") printf '%s\n' "$KCFG" | grep -q "^${o% is not set}=" && echo "$o" ;;
 			*=*) printf '%s\n' "$KCFG" | grep -qxF "$o" || echo "$o" ;;
 			*) echo "$o (no state)" ;;
