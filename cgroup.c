@@ -412,8 +412,13 @@ static int write_lines(const char *dir, const struct res_write *w, struct rt_err
 	fd = rt_open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT && w->enoent_ok)
 		return 0;
-	if (fd < 0 && rt_sysfail(err, "open %s", path) == -ENOENT)
-		return rt_hint(err, "unknown key, or its controller is not enabled");
+	if (fd < 0 && rt_sysfail(err, "open %s", path) == -ENOENT) /* files newer than 5.2 */
+		return rt_hint(err, "%s",
+			       !strcmp(w->file, "cpu.max.burst")
+				   ? "cpu.max.burst needs Linux 5.14 or later"
+			       : !strcmp(w->file, "cpu.idle")
+				   ? "cpu.idle needs Linux 5.15 or later"
+				   : "unknown key, or its controller is not enabled");
 	if (fd < 0)
 		return -err->code;
 	do {
