@@ -87,7 +87,8 @@ else
 	KSRC='' KCFG=''
 fi
 if [ -x "$PROBE" ]; then
-	OUT=$("$PROBE" enosys seccomp,bpf "$RUNT" check 2>&1)
+	# (under tests/old-kernel.sh $RUNT is probe enosys itself, which needs seccomp: one probe)
+	OUT=$("$PROBE" enosys "seccomp,bpf${RUNT_OLD_KERNEL:+,$RUNT_OLD_KERNEL}" "${RUNT_REAL:-$RUNT}" check 2>&1)
 	check_match "seccomp failing ENOSYS: missing, with its option" \
 		'^seccomp +missing: disables linux\.seccomp; CONFIG_SECCOMP_FILTER' "$OUT"
 	# each option as reported: NAME=VALUE, "NAME is not set", or NAME alone (no config)
