@@ -189,7 +189,9 @@ static int wait_job(int fd, struct dbus_msg *m, struct rt_err *err)
 	if (first != 'O')
 		return rt_sysfail(err, "authenticate to the bus as uid %u", (unsigned)geteuid());
 	while ((t = next_msg(fd, m, &name)) > 0) {
-		if (t == 4) {
+		if (t == 4) { /* a signal: ours is JobRemoved; NameAcquired comes too */
+			if (strcmp(name, "JobRemoved"))
+				continue;
 			get(m, 4);
 			s = get_str(m, 4);
 			unit = get_str(m, 4);
@@ -204,7 +206,7 @@ static int wait_job(int fd, struct dbus_msg *m, struct rt_err *err)
 		if (t == 3)
 			return rt_fail(err, rt_strstr(name, ".NoSuchUnit") ? ENOENT : EIO, "%s: %s",
 				       name, s);
-		if (*s == '/')
+		if (t == 2 && *s == '/')
 			rt_strlcpy(job, s, sizeof(job));
 	}
 	return rt_sysfail(err, "read from the bus");
