@@ -59,7 +59,7 @@ check_eq "CPUWeight from cpu.shares 512 (runc's conversion)" 20 "$(show "$unit" 
 check_eq "CPUQuotaPerSecUSec, CPUQuotaPeriodUSec" "500ms 100ms" \
 	"$(show "$unit" CPUQuotaPerSecUSec) $(show "$unit" CPUQuotaPeriodUSec)"
 check_eq "AllowedCPUs" 0 "$(show "$unit" AllowedCPUs)"
-check_eq "IOWeight from blkio weight 500" 5000 "$(show "$unit" IOWeight)"
+check_eq "IOWeight from blkio weight 500 (runc: 1 + (w - 10) * 9999 / 990)" 4950 "$(show "$unit" IOWeight)"
 cg=/sys/fs/cgroup/system.slice/$unit
 check_eq "the cgroupfs files agree (memory.max pids.max cpu.max cpuset.cpus)" \
 	"67108864 32 50000 100000 0" \
