@@ -43,7 +43,7 @@ unit="runt-$id.scope"
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:'"$id"'", "resources": {"memory": {"limit": 67108864, "reservation": 33554432, "swap": 100663296}, "pids": {"limit": 32}, "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0"}, "blockIO": {"weight": 500}}' \
 	bundle lim /bin/sh -c 'echo ready; exec sleep 600')
 t0=$(date +%s%N)
-rt_create "$id" "$B" $SD
+rtc $SD create --bundle "$B" "$id"
 t1=$(date +%s%N)
 check_rc "create --systemd-cgroup exits 0" 0
 diag "create with --systemd-cgroup: $(((t1 - t0) / 1000000)) ms"
@@ -87,7 +87,7 @@ id=$(cid stop)
 unit="runt-$id.scope"
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:'"$id"'"' \
 	bundle stop /bin/sh -c 'trap "exit 0" TERM; while :; do sleep 1; done')
-rtc run -d --bundle "$B" $SD "$id"
+rtc $SD run -d --bundle "$B" "$id"
 check_rc "run -d --systemd-cgroup" 0
 check_eq "the scope is active" active "$(show "$unit" ActiveState)"
 timeout 60 systemctl stop "$unit"
@@ -99,14 +99,14 @@ check "nothing is left" nothing_left "$id" "$unit"
 # --- no cgroupsPath: runc's default, system.slice/runt-<id>.scope; run's own end ---
 id=$(cid def)
 B=$(bundle def /bin/sh -c 'exec sleep 600')
-rtc run -d --bundle "$B" $SD "$id"
+rtc $SD run -d --bundle "$B" "$id"
 check_eq "no cgroupsPath: runt-<id>.scope in system.slice" "active system.slice" \
 	"$(show "runt-$id.scope" ActiveState) $(show "runt-$id.scope" Slice)"
 rtc delete -f "$id"
 check "delete -f of a running one: nothing is left" nothing_left "$id" "runt-$id.scope"
 id=$(cid fg)
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:'"$id"'"' bundle fg /bin/sh -c 'exit 7')
-rtc run --bundle "$B" $SD "$id"
+rtc $SD run --bundle "$B" "$id"
 check_rc "run in the foreground: the container's status" 7
 check "run's own end leaves no unit" nothing_left "$id" "runt-$id.scope"
 
@@ -123,13 +123,13 @@ diag "without --systemd-cgroup: create $(((t1 - t0) / 1000000)) ms, delete $(((t
 # --- bad input and a dead bus: clear errors, nothing left ---
 id=$(cid bad)
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": "a--b.slice:runt:'"$id"'"' bundle bad /bin/true)
-rt_create "$id" "$B" $SD
+rtc $SD create --bundle "$B" "$id"
 check_err "a bad slice name is refused" 'invalid systemd slice "a--b.slice"'
 check "... and nothing is left" nothing_left "$id" "runt-$id.scope"
 
 id=$(cid name)
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:x y"' bundle name /bin/true)
-rt_create "$id" "$B" $SD
+rtc $SD create --bundle "$B" "$id"
 check_err "a unit name systemd refuses: its error, by name" \
 	"create cgroup: systemd: org.freedesktop.DBus.Error.InvalidArgs: "
 check "... and nothing is left" sh -c "[ ! -e '$RUNT_ROOT/$id' ] &&
@@ -137,7 +137,7 @@ check "... and nothing is left" sh -c "[ ! -e '$RUNT_ROOT/$id' ] &&
 
 id=$(cid dead)
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:'"$id"'"' bundle dead /bin/true)
-DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/no-bus rt_create "$id" "$B" $SD
+DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/no-bus rtc $SD create --bundle "$B" "$id"
 check_err "no bus: the error names the socket" \
 	"create cgroup: systemd: connect to /run/no-bus: No such file or directory"
 check "... and nothing is left" nothing_left "$id" "runt-$id.scope"
