@@ -794,6 +794,10 @@ static int kill_each(const char *path, int sig, struct rt_err *err)
 
 int cg_kill_all(const char *path, int sig, struct rt_err *err)
 {
+	/* systemd removes a scope's cgroup once it is empty: nothing left to signal (runc's
+	 * kill --all succeeds then too, and containerd's CRI kills every task so) */
+	if (RUNT_SYSTEMD_CGROUP && access(path, F_OK) < 0 && errno == ENOENT)
+		return 0;
 	if (sig == SIGKILL && write_file(path, "cgroup.kill", "1", err) == 0)
 		return 0;
 	return kill_each(path, sig, err);

@@ -64,6 +64,11 @@ $R --systemd-cgroup run -d --bundle "$WORK/c2" c2 </dev/null >/dev/null 2>&1
 echo "c2_state=$(sd runt-c2.scope ActiveState)"
 $R delete -f c2 && echo "c2_after=$(sd runt-c2.scope LoadState)"
 
+$R --systemd-cgroup run -d --bundle "$WORK/c5" c5 </dev/null >/dev/null 2>&1
+i=0
+until [ "$(st c5 status)" = stopped ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+$R kill --all c5 KILL 2>"$WORK/c5.err"
+echo "c5_kill_all=$? c5_delete=$($R delete c5 && echo 0)"
 $R --systemd-cgroup run --bundle "$WORK/c3" c3 </dev/null >/dev/null 2>"$WORK/c3.err"
 echo "c3_rc=$? c3_state=$([ -e "$WORK/sdstate/c3" ] && echo left || echo none)"
 echo "leftover_scopes=$(systemctl --user list-units --all --no-legend 'runt-*' | wc -l)"
@@ -80,6 +85,7 @@ B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:c1"' bundle c1 /bin/sh -c \
 	'trap "exit 0" TERM; while :; do sleep 0.2; done')
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:c2"' bundle c2 /bin/sh -c 'exec sleep 100')
 B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:x y"' bundle c3 /bin/true)
+B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:c5"' bundle c5 /bin/sh -c 'exit 7')
 OUT=$(sh -c 'echo $$ >"$1/cgroup.procs" && exec unshare -m -C --propagation private \
 	env RUNT="$2" WORK="$3" sh "$3/inner.sh"' - "$CG" "$RUNT" "$WORK" 2>"$WORK/inner.err")
 diag "$(printf '%s\n' "$OUT" | grep _ms=)"
@@ -99,6 +105,9 @@ check_eq "systemctl stop of the scope stops the container" "0 stopped" \
 check_eq "delete: exits 0, no unit is left" "0 not-found" "$(v delete_rc) $(v c1_after)"
 check_eq "run -d, then delete -f of the running one: no unit left" "active not-found" \
 	"$(v c2_state) $(v c2_after)"
+check_eq "a container that ended by itself: kill --all succeeds (systemd removed its \
+scope's cgroup; containerd's CRI kills so before delete), delete too" "0 0" \
+	"$(v c5_kill_all) $(v c5_delete)"
 check_ne "a unit name systemd refuses: run fails" 0 "$(v c3_rc)"
 check_match "... with systemd's error by name, in runt's words" \
 	'create cgroup: systemd: org.freedesktop.DBus.Error.InvalidArgs: ' "$(cat "$WORK/c3.err")"
