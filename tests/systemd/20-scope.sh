@@ -40,7 +40,8 @@ check "the system bus is up (dbus.socket)" wait_secs 30 test -S /run/dbus/system
 # --- a scope with the spec's limits as properties ---
 id=$(cid lim)
 unit="runt-$id.scope"
-B=$(RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:'"$id"'", "resources": {"memory": {"limit": 67108864, "reservation": 33554432, "swap": 100663296}, "pids": {"limit": 32}, "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0"}, "blockIO": {"weight": 500}}' \
+B=$(RUNT_EXTRA_MOUNTS='{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["ro", "nosuid", "noexec", "nodev"]}' \
+	RUNT_EXTRA_LINUX='"cgroupsPath": ":runt:'"$id"'", "resources": {"memory": {"limit": 67108864, "reservation": 33554432, "swap": 100663296}, "pids": {"limit": 32}, "cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0"}, "blockIO": {"weight": 500}}' \
 	bundle lim /bin/sh -c 'echo ready; exec sleep 600')
 t0=$(date +%s%N)
 rtc $SD create --bundle "$B" "$id"
