@@ -7,11 +7,10 @@
 # name. Nothing of the host's is touched: /run and the cgroup mount are the namespace's own.
 # (The systemd board runs the same with limits and real controllers: tests/systemd.)
 TESTS=$(cd "$(dirname "$0")/.." && pwd)
-RUNT=${RUNT_SYSTEMD:-$(dirname "$TESTS")/build/systemd/runt}
 . "$TESTS/lib.sh"
 require_runt
 "$RUNT" features | grep -q '"systemd":true' ||
-	skip_all "$RUNT has no systemd cgroup driver (make runt-systemd)"
+	skip_all "$RUNT has no systemd cgroup driver (built with SYSTEMD_CGROUP=0)"
 [ -d /run/systemd/system ] && skip_all "this host runs systemd: tests/systemd covers it"
 [ -x /lib/systemd/systemd ] && [ -f /usr/lib/systemd/user/dbus.socket ] &&
 	command -v unshare >/dev/null 2>&1 ||

@@ -5,13 +5,12 @@
 # transient service of the user manager (systemd-run --user): the manager may only move
 # processes within its own tree.
 TESTS=$(cd "$(dirname "$0")/.." && pwd)
-RUNT=${RUNT_SYSTEMD:-$(dirname "$TESTS")/build/systemd/runt}
 . "$TESTS/lib.sh"
 require_runt
 [ -n "${RUNT_BOARD:-}" ] && [ "$(cat /proc/1/comm)" = systemd ] ||
 	skip_all "needs a board guest booted with systemd (make board-systemd)"
 "$RUNT" features | grep -q '"systemdUser":true' ||
-	skip_all "$RUNT has no systemd cgroup driver (make runt-systemd)"
+	skip_all "$RUNT has no systemd cgroup driver (built with SYSTEMD_CGROUP=0)"
 for c in setpriv loginctl systemd-run useradd; do
 	command -v "$c" >/dev/null 2>&1 || skip_all "needs $c"
 done
