@@ -763,7 +763,7 @@ static int sync_recv_cred(int fd, struct sync_msg *m, pid_t *pid, int *rfd)
 
 	*rfd = -1;
 	do
-		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+		n = rt_recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return (int)n;

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "fdpass.h"
+#include "mini.h"
 
 int fdpass_send(int sock, int fd, const void *data, size_t len)
 {
@@ -27,7 +28,7 @@ int fdpass_sendto(int sock, const void *to, socklen_t tolen, int fd, const void 
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	n = rt_sendmsg(sock, &mh, MSG_NOSIGNAL);
 	if (n >= 0 && (size_t)n != len) {
 		errno = EMSGSIZE;
 		return -1;

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -147,6 +148,19 @@ static inline int rt_fchmod(int fd, mode_t mode)
 static inline int rt_fchown(int fd, uid_t uid, gid_t gid)
 {
 	return fchownat(fd, "", uid, gid, AT_EMPTY_PATH);
+}
+
+/* musl's sendmsg and recvmsg copy the msghdr (sendmsg its control data too, through a 4 KB
+ * stack buffer) to zero the padding of their 64-bit layout (~0.5 KB): runt builds each
+ * msghdr and control buffer zeroed, so the syscall takes them as they are. */
+static inline ssize_t rt_sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	return syscall(SYS_sendmsg, fd, msg, flags);
+}
+
+static inline ssize_t rt_recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	return syscall(SYS_recvmsg, fd, msg, flags);
 }
 
 /* musl's fchmodat is the syscall for flags 0 and emulates AT_SYMLINK_NOFOLLOW with a stat

@@ -114,7 +114,7 @@ int tty_recv_master(int sock, struct rt_err *err)
 	struct cmsghdr *cm;
 	int fd = -1;
 
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) < 0)
+	if (rt_recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) < 0)
 		return rt_sysfail(err, "receive the pty master");
 	cm = CMSG_FIRSTHDR(&mh);
 	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -312,6 +313,42 @@ static void test_stat_chmod(void)
 	close(dfd);
 }
 
+/* rt_sendmsg and rt_recvmsg: data and an SCM_RIGHTS fd over a socketpair. */
+static void test_msg(void)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, rbuf[CMSG_SPACE(sizeof(int))], data[4];
+	struct iovec iov = { "abc", 4 }, riov = { data, sizeof(data) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct msghdr rh = { .msg_iov = &riov,
+			     .msg_iovlen = 1,
+			     .msg_control = rbuf,
+			     .msg_controllen = sizeof(rbuf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	int sv[2], fd = open("/dev/null", O_RDONLY | O_CLOEXEC), got = -1;
+	struct stat a, b;
+
+	socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	is_int((int)rt_sendmsg(sv[0], &mh, MSG_NOSIGNAL), 4, "rt_sendmsg: 4 bytes and an fd");
+	is_int((int)rt_recvmsg(sv[1], &rh, MSG_CMSG_CLOEXEC), 4, "rt_recvmsg: 4 bytes");
+	cm = CMSG_FIRSTHDR(&rh);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&got, CMSG_DATA(cm), sizeof(int));
+	ok(!strcmp(data, "abc") && got >= 0 && got != fd && fstat(got, &a) == 0 &&
+	       fstat(fd, &b) == 0 && a.st_ino == b.st_ino && a.st_rdev == b.st_rdev,
+	   "rt_recvmsg: the data and the fd sent");
+	close(got);
+	close(fd);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	test_gmtime();
@@ -325,5 +362,6 @@ int main(void)
 	test_strlcpy_fcntl();
 	test_time();
 	test_stat_chmod();
+	test_msg();
 	return tap_done();
 }
