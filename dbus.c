@@ -245,7 +245,7 @@ int dbus_job(const char *path, struct dbus_msg *call, struct rt_err *err)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { 30, 0 }; /* systemd answers in ms; a hung bus must not hang runt */
 	char uid[16], hex[32], *h = hex, *a = (char *)m.b;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
+	int fd = rt_socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), r;
 
 	rt_strlcpy(sa.sun_path, path, sizeof(sa.sun_path));
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {

@@ -924,7 +924,7 @@ static int spawn(struct container *c, bool joining, struct rt_err *err)
 		c->env = c->proc->env;
 	if ((r = plan_home(c, err)) < 0)
 		return r;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+	if (rt_socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return rt_sysfail(err, "socketpair");
 	setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
 	/* an exec mounts nothing: only a new init needs the idmapped trees */

@@ -196,7 +196,7 @@ int hook_run(const struct spec_hook *h, enum hook_kind kind, int idx, const char
 
 	if (in < 0)
 		return in;
-	if (pipe2(ep, O_CLOEXEC) < 0) {
+	if (rt_pipe2(ep, O_CLOEXEC) < 0) {
 		r = rt_sysfail(err, "pipe");
 		goto out_close_in;
 	}

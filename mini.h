@@ -150,6 +150,23 @@ static inline int rt_fchown(int fd, uid_t uid, gid_t gid)
 	return fchownat(fd, "", uid, gid, AT_EMPTY_PATH);
 }
 
+/* musl's socket, socketpair and pipe2 emulate SOCK_CLOEXEC and O_CLOEXEC with fcntl for
+ * kernels before 2.6.27 (~0.6 KB): the syscalls take the flags themselves. */
+static inline int rt_socket(int domain, int type, int proto)
+{
+	return (int)syscall(SYS_socket, domain, type, proto);
+}
+
+static inline int rt_socketpair(int domain, int type, int proto, int sv[2])
+{
+	return (int)syscall(SYS_socketpair, domain, type, proto, sv);
+}
+
+static inline int rt_pipe2(int fds[2], int flags)
+{
+	return (int)syscall(SYS_pipe2, fds, flags);
+}
+
 /* musl's sendmsg and recvmsg copy the msghdr (sendmsg its control data too, through a 4 KB
  * stack buffer) to zero the padding of their 64-bit layout (~0.5 KB): runt builds each
  * msghdr and control buffer zeroed, so the syscall takes them as they are. */

@@ -171,7 +171,7 @@ static int bind_container(struct notify *n, int dfd, struct rt_err *err)
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 
 	rt_snprintf(a.sun_path, sizeof(a.sun_path), "/proc/self/fd/%d/notify.sock", dfd);
-	n->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	n->fd = rt_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (n->fd < 0)
 		return rt_sysfail(err, "notify socket");
 	if (unlinkat(dfd, "notify.sock", 0) < 0 && errno != ENOENT)
@@ -180,7 +180,7 @@ static int bind_container(struct notify *n, int dfd, struct rt_err *err)
 		return rt_sysfail(err, "bind %s", STATE_NOTIFY_SOCK);
 	if (rt_fchmodat(dfd, "notify.sock", 0777, 0) < 0)
 		return rt_sysfail(err, "chmod %s", STATE_NOTIFY_SOCK);
-	n->out = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	n->out = rt_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (n->out < 0)
 		return rt_sysfail(err, "notify socket");
 	return 0;
@@ -249,7 +249,7 @@ static void barrier(struct notify *n)
 	struct pollfd p = { .events = POLLIN };
 	int fds[2];
 
-	if (pipe2(fds, O_CLOEXEC) < 0) {
+	if (rt_pipe2(fds, O_CLOEXEC) < 0) {
 		log_msg(LOG_WARN, "notify: barrier: %s", strerror(errno));
 		return;
 	}

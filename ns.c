@@ -221,7 +221,7 @@ int ns_userns_fd(const struct spec_idmap *uid, int nuid, const struct spec_idmap
 	int p[2], fd = -1, r;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	if (rt_pipe2(p, O_CLOEXEC) < 0)
 		return rt_sysfail(err, "pipe");
 	pid = rt_clone_flags(CLONE_NEWUSER);
 	if (pid == 0) {

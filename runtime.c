@@ -358,7 +358,7 @@ static int plan_terminal(struct cli *cli, struct container *c, bool foreground, 
 		return rt_fail(err, EINVAL,
 			       "process.terminal needs --console-socket when runt "
 			       "does not stay in the foreground");
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (rt_socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return rt_sysfail(err, "socketpair");
 	/* the init sizes the pty (tty_setup) before the process can ask: the proxy's resize
 	 * comes too late for a `stty size` at once */

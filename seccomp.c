@@ -1085,7 +1085,7 @@ int sc_send_listener(const struct sc_filter *f, int fd, const struct spec *s, co
 		return rt_fail(err, ENAMETOOLONG, "seccomp: listenerPath %s: too long",
 			       f->listener_path);
 	strcpy(sa.sun_path, f->listener_path);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sock = rt_socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return rt_sysfail(err, "seccomp: socket");
 	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)

@@ -29,7 +29,7 @@ int tty_connect(const char *path, struct rt_err *err)
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return rt_fail(err, ENAMETOOLONG, "console socket %s: path too long", path);
 	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = rt_socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return rt_sysfail(err, "console socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {

@@ -7,7 +7,8 @@
 # utimensat, futimens and fcntl (fallbacks for kernels older than 2.6.24), fstatat, fstat
 # and stat (struct stat copied field by field), fchmodat (its own AT_SYMLINK_NOFOLLOW stat),
 # fchdir, fchmod and fchown (/proc/self/fd retries for O_PATH fds on kernels before 3.6),
-# sendmsg and recvmsg (msghdr copies that zero its 64-bit padding);
+# sendmsg and recvmsg (msghdr copies that zero its 64-bit padding), socket, socketpair and
+# pipe2 (CLOEXEC emulated for kernels before 2.6.27);
 # open (musl follows O_CLOEXEC with an fcntl for pre-2.6.23 kernels: a syscall per open).
 # Idempotent; re-run after merging code that calls them:
 #   sh scripts/slim-libc.sh *.c && make fmt
@@ -34,7 +35,7 @@ for f in "$@"; do
 		-e 's/\bfputs\(([^;]*), stdout\);/rt_out(\1);/g' \
 		-e 's/\bputs\(([^;]*)\);/rt_printf("%s\\n", \1);/g' \
 		-e 's/\bprintf\(/rt_printf(/g' \
-		-e 's/\b(gmtime_r|realpath|qsort|getpwuid|setresuid|setresgid|setgroups|setrlimit|strtou?ll?|atoi|strstr|strlcpy|clock_gettime|faccessat|utimensat|futimens|fcntl|fstatat|fstat|stat|fchmodat|fchdir|fchmod|fchown|sendmsg|recvmsg)\(/rt_\1(/g' \
+		-e 's/\b(gmtime_r|realpath|qsort|getpwuid|setresuid|setresgid|setgroups|setrlimit|strtou?ll?|atoi|strstr|strlcpy|clock_gettime|faccessat|utimensat|futimens|fcntl|fstatat|fstat|stat|fchmodat|fchdir|fchmod|fchown|sendmsg|recvmsg|socket|socketpair|pipe2)\(/rt_\1(/g' \
 		-e 's/\bfork\(\)/rt_fork()/g' \
 		-e 's/\bopen\(/rt_open(/g' \
 		-e 's/\bsysconf\(_SC_PAGESIZE\)/getpagesize()/g' \
@@ -42,7 +43,7 @@ for f in "$@"; do
 	if grep -qE '\brt_(v?snprintf|dprintf|printf|out)\(' "$f"; then
 		add_include "$f" fmt.h
 	fi
-	if grep -qE '\brt_(gmtime_r|realpath|qsort|getpwuid|setres[ug]id|setgroups|setrlimit|strtou?ll?|atoi|strstr|strlcpy|clock_gettime|faccessat|utimensat|futimens|fcntl|fork|open|fstatat|fstat|stat|fchmodat|fchdir|fchmod|fchown|sendmsg|recvmsg)\(' "$f"; then
+	if grep -qE '\brt_(gmtime_r|realpath|qsort|getpwuid|setres[ug]id|setgroups|setrlimit|strtou?ll?|atoi|strstr|strlcpy|clock_gettime|faccessat|utimensat|futimens|fcntl|fork|open|fstatat|fstat|stat|fchmodat|fchdir|fchmod|fchown|sendmsg|recvmsg|socket|socketpair|pipe2)\(' "$f"; then
 		add_include "$f" mini.h
 	fi
 done

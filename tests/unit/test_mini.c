@@ -313,7 +313,7 @@ static void test_stat_chmod(void)
 	close(dfd);
 }
 
-/* rt_sendmsg and rt_recvmsg: data and an SCM_RIGHTS fd over a socketpair. */
+/* rt_socket, rt_socketpair, rt_pipe2; rt_sendmsg and rt_recvmsg: data and an SCM_RIGHTS fd. */
 static void test_msg(void)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, rbuf[CMSG_SPACE(sizeof(int))], data[4];
@@ -330,7 +330,18 @@ static void test_msg(void)
 	int sv[2], fd = open("/dev/null", O_RDONLY | O_CLOEXEC), got = -1;
 	struct stat a, b;
 
-	socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+	int p[2] = { -1, -1 }, s = rt_socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ok(s >= 0 && fcntl(s, F_GETFD) == FD_CLOEXEC, "rt_socket: SOCK_CLOEXEC");
+	ok(rt_pipe2(p, O_CLOEXEC) == 0 && fcntl(p[0], F_GETFD) == FD_CLOEXEC &&
+	       fcntl(p[1], F_GETFD) == FD_CLOEXEC,
+	   "rt_pipe2: both ends O_CLOEXEC");
+	ok(rt_socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0 &&
+	       fcntl(sv[0], F_GETFD) == FD_CLOEXEC && fcntl(sv[1], F_GETFD) == FD_CLOEXEC,
+	   "rt_socketpair: both ends SOCK_CLOEXEC");
+	close(s);
+	close(p[0]);
+	close(p[1]);
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
