@@ -936,14 +936,18 @@ static pid_t find_stranger(const char *self)
 }
 
 /* Every fd of pid (attack.fd.N=target); for a directory (attack.dirfd=) also what lies two
- * levels above it (attack.updir=). */
+ * levels above it (attack.updir=). pid's own root is not reported as a directory: it is
+ * /proc/<pid>/root already (a joined run's init holds it O_PATH while it mounts /proc). */
 static void print_dir_fds(pid_t pid)
 {
 	char dir[64], path[PATH_MAX], link[PATH_MAX];
 	struct dirent *e, *u;
-	struct stat st;
+	struct stat st, root = { 0 };
 	DIR *d, *up;
 
+	snprintf(dir, sizeof(dir), "/proc/%d/root", (int)pid);
+	if (stat(dir, &root) < 0)
+		root.st_ino = 0;
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
 	if (!(d = opendir(dir)))
 		return;
@@ -955,7 +959,8 @@ static void print_dir_fds(pid_t pid)
 		if (e->d_name[0] == '.' || n < 0)
 			continue;
 		printf("attack.fd.%s=%.*s\n", e->d_name, (int)n, link);
-		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    (st.st_ino == root.st_ino && st.st_dev == root.st_dev))
 			continue;
 		printf("attack.dirfd=%.*s\n", (int)n, link);
 		strcat(path, "/../..");
