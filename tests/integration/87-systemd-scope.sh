@@ -24,7 +24,10 @@ mkdir "$CG" || skip_all "cannot make $CG"
 # The namespace's side: the manager in mgr/, runt in cli/ (the manager moves the init from
 # there), results as key=value lines on stdout.
 cat >"$WORK/inner.sh" <<'EOF'
-mount -t cgroup2 none /sys/fs/cgroup && mount -t tmpfs tmpfs /run &&
+# tmpfs first: where /sys/fs/cgroup is cgroup2 itself (the board), the kernel refuses the
+# same filesystem mounted again on its own root (EBUSY)
+mount -t tmpfs tmpfs /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup &&
+	mount -t tmpfs tmpfs /run &&
 	mkdir -p /run/systemd/system /run/user/0 /sys/fs/cgroup/mgr /sys/fs/cgroup/cli || exit 3
 chmod 700 /run/user/0
 export XDG_RUNTIME_DIR=/run/user/0
