@@ -382,6 +382,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # require_runt: root, a runt binary and the probe; otherwise the file is skipped or fails.
+# require_systemd_driver: the host-side systemd driver tests (86, 87) apply to a runt built
+# with the driver on a host that does not run systemd (the systemd board covers that case).
+require_systemd_driver() {
+	"$RUNT" features | grep -q '"systemd":true' ||
+		skip_all "$RUNT has no systemd cgroup driver (built with SYSTEMD_CGROUP=0)"
+	[ -d /run/systemd/system ] && skip_all "this host runs systemd: tests/systemd covers it"
+	return 0
+}
+
 require_runt() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root"
 	if ! [ -x "$RUNT" ]; then

@@ -7,9 +7,7 @@
 TESTS=$(cd "$(dirname "$0")/.." && pwd)
 . "$TESTS/lib.sh"
 require_runt
-"$RUNT" features | grep -q '"systemd":true' ||
-	skip_all "$RUNT has no systemd cgroup driver (built with SYSTEMD_CGROUP=0)"
-[ -d /run/systemd/system ] && skip_all "this host runs systemd: tests/systemd covers it"
+require_systemd_driver
 MNT=$(awk '$3 == "cgroup2" && ($2 == "/sys/fs/cgroup" || $2 == "/sys/fs/cgroup/unified") \
 	{ print $2; exit }' /proc/mounts)
 [ -n "$MNT" ] || skip_all "no cgroup2 mount"

@@ -9,9 +9,7 @@
 TESTS=$(cd "$(dirname "$0")/.." && pwd)
 . "$TESTS/lib.sh"
 require_runt
-"$RUNT" features | grep -q '"systemd":true' ||
-	skip_all "$RUNT has no systemd cgroup driver (built with SYSTEMD_CGROUP=0)"
-[ -d /run/systemd/system ] && skip_all "this host runs systemd: tests/systemd covers it"
+require_systemd_driver
 [ -x /lib/systemd/systemd ] && [ -f /usr/lib/systemd/user/dbus.socket ] &&
 	command -v unshare >/dev/null 2>&1 ||
 	skip_all "needs systemd, its user dbus.socket (dbus-user-session) and unshare"
